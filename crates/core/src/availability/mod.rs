@@ -1,0 +1,1 @@
+//! Availability engine: free slots for a service over staff, rooms and devices.
