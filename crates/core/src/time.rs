@@ -164,6 +164,39 @@ impl WeeklySchedule {
     }
 }
 
+/// Unix milliseconds of a civil date-time read as if it were UTC: "wall-clock milliseconds",
+/// handy for grid arithmetic on local times (saturating at jiff's range).
+pub fn civil_millis(dt: jiff::civil::DateTime) -> Millis {
+    jiff::tz::Offset::UTC
+        .to_timestamp(dt)
+        .map_or(if dt.date() < Date::constant(1970, 1, 1) { Millis::MIN } else { Millis::MAX }, to_millis)
+}
+
+/// Every instant at which the local wall time `dt` occurs in `tz`, earliest first: none inside a
+/// spring-forward gap (that wall time never shows on a clock), two inside a fall-back fold (the
+/// clock shows it twice, an hour apart), one otherwise. Unlike [`local_start`] this does not move
+/// a gap time: a slot grid must not invent a time the clock skips.
+pub fn wall_instants(dt: jiff::civil::DateTime, tz: &TimeZone) -> impl Iterator<Item = Millis> {
+    use jiff::tz::AmbiguousOffset;
+    let civil = civil_millis(dt);
+    let at = |offset: jiff::tz::Offset| civil - i64::from(offset.seconds()) * 1000;
+    let pair = match tz.to_ambiguous_timestamp(dt).offset() {
+        AmbiguousOffset::Unambiguous { offset } => [Some(at(offset)), None],
+        AmbiguousOffset::Gap { .. } => [None, None],
+        // `before` is the offset in force before the transition (the earlier instant).
+        AmbiguousOffset::Fold { before, after } => [Some(at(before)), Some(at(after))],
+    };
+    pair.into_iter().flatten()
+}
+
+/// Minutes since local midnight shown by a clock in `tz` at `ms`, or `None` when the instant is
+/// not on a whole minute.
+pub fn local_minute_of_day(ms: Millis, tz: &TimeZone) -> Option<u32> {
+    let t = from_millis(ms).to_zoned(tz.clone()).time();
+    (t.second() == 0 && t.subsec_nanosecond() == 0)
+        .then(|| u32::from(t.hour().unsigned_abs()) * 60 + u32::from(t.minute().unsigned_abs()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
