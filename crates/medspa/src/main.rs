@@ -1,1 +1,35 @@
-fn main() {}
+//! `medspa`: the binary. Parses the command line, loads configuration, and runs one command:
+//! serve the clinic (`serve`, `demo`), migrate, add a user, or back up.
+//!
+//! Every failure the owner can fix (bad configuration, unreachable database, port in use)
+//! prints one line and exits with status 2; nothing prints a backtrace.
+
+mod cli;
+mod config;
+mod demo;
+mod out;
+mod run;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            out::error(&format!("cannot start the async runtime: {e}"));
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(run::Fatal(msg)) => {
+            out::error(&msg);
+            ExitCode::from(2)
+        }
+    }
+}

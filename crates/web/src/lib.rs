@@ -1,1 +1,44 @@
-//! placeholder
+//! HTTP for medspa: the public site (askama templates), the JSON API and the back office,
+//! on axum. Handlers are thin: extract -> parse into core types -> one store or core call ->
+//! view. [`build`] is the one path from configuration to a running router, used by the binary
+//! and by the tests alike.
+
+pub mod config;
+pub mod error;
+mod health;
+mod middleware;
+mod site;
+pub mod state;
+
+pub use config::AppConfig;
+pub use error::{ApiError, PageError};
+pub use state::AppState;
+
+use axum::Router;
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+/// The whole application router with every middleware layer.
+pub fn router(state: AppState) -> Router {
+    let routes = Router::new()
+        .merge(health::router())
+        .merge(site::router())
+        .fallback(error::not_found);
+    middleware::wrap(routes, &state).with_state(state)
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, then stops accepting connections
+/// and lets in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

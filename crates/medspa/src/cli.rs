@@ -1,0 +1,98 @@
+//! The command line, with help text a clinic owner can follow.
+
+use crate::config::Flags;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// medspa: website, online booking, care plans and back office for a medical spa, in one program.
+///
+/// Start with `medspa demo` to try a fictional clinic at http://127.0.0.1:8080.
+/// Settings come from medspa.toml, then MEDSPA_* environment variables, then these flags.
+#[derive(Debug, Parser)]
+#[command(name = "medspa", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data lives; accepted by every command.
+#[derive(Debug, Clone, Args)]
+pub struct Common {
+    /// Folder for the SQLite database, the generated secret key and uploads [env: MEDSPA_DATA_DIR] [default: ./data]
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database to use instead of DIR/medspa.db, e.g. postgres://user@host/medspa [env: MEDSPA_DATABASE_URL]
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Settings file [env: MEDSPA_CONFIG] [default: ./medspa.toml if present]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the fictional demo clinic (if the database has none yet) and serve it.
+    Demo {
+        #[command(flatten)]
+        common: Common,
+        /// Address and port to listen on [env: MEDSPA_BIND] [default: 127.0.0.1:8080]
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<String>,
+    },
+    /// Serve the configured clinic: website, booking, API and back office.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Address and port to listen on [env: MEDSPA_BIND] [default: 127.0.0.1:8080]
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<String>,
+    },
+    /// Bring the database schema up to date, then exit (serve and demo also do this).
+    Migrate {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Manage back-office accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write a consistent copy of the live database to FILE while the clinic keeps running.
+    Backup {
+        #[command(flatten)]
+        common: Common,
+        /// Where to write the copy (must not exist yet)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a staff account. Owners manage users and settings; providers and front desk run the day.
+    Add {
+        #[command(flatten)]
+        common: Common,
+        /// Login email
+        #[arg(long, value_name = "E")]
+        email: String,
+        /// Full name shown in the back office
+        #[arg(long, value_name = "N")]
+        name: String,
+        /// owner, provider or front_desk
+        #[arg(long, value_name = "ROLE")]
+        role: String,
+        /// Read the password from standard input instead of generating one
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+impl Common {
+    /// The flags as configuration overrides.
+    pub fn flags(&self, bind: Option<&String>) -> Flags {
+        Flags {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            bind: bind.cloned(),
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! Running the commands: configuration, logging, database, listener, graceful shutdown.
+
+use crate::cli::{Cli, Command, Common, UserCommand};
+use crate::config::{Config, unknown_env_keys};
+use crate::{demo, out};
+use medspa_core::input::{Email, PersonName};
+use medspa_store::clock::{Clock, SystemClock};
+use medspa_store::{ConnectOptions, NewUser, Role, SecretKey, Store, StoreError, hash_password};
+use medspa_web::{AppConfig, AppState};
+use std::io::Read;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+
+/// A failure the owner must fix; printed as one line, exit status 2.
+#[derive(Debug)]
+pub struct Fatal(pub String);
+
+impl From<crate::config::ConfigError> for Fatal {
+    fn from(e: crate::config::ConfigError) -> Self {
+        Self(e.0)
+    }
+}
+
+impl From<StoreError> for Fatal {
+    fn from(e: StoreError) -> Self {
+        Self(e.to_string())
+    }
+}
+
+/// Runs one command to completion.
+pub async fn run(cli: Cli) -> Result<(), Fatal> {
+    match cli.command {
+        Command::Demo { common, bind } => serve(&common, bind.as_ref(), true).await,
+        Command::Serve { common, bind } => serve(&common, bind.as_ref(), false).await,
+        Command::Migrate { common } => {
+            let (_, store) = open(&common, None).await?;
+            let applied = store.applied_migrations().await?;
+            out::line(&format!(
+                "database is up to date ({} migrations, {})",
+                applied.len(),
+                store.backend_name()
+            ));
+            store.close().await;
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            common,
+            email,
+            name,
+            role,
+            password_stdin,
+        }) => {
+            let role: Role = role
+                .parse()
+                .map_err(|why: String| Fatal(format!("--role {why}")))?;
+            let email = Email::parse(&email, "email").map_err(|_| {
+                Fatal("--email must be an email address like owner@clinic.example".into())
+            })?;
+            let name = PersonName::parse(&name, "name")
+                .map_err(|_| Fatal("--name must be 1 to 120 characters".into()))?;
+            let (password, generated) = if password_stdin {
+                let mut buf = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut buf)
+                    .map_err(|e| Fatal(format!("cannot read the password from stdin: {e}")))?;
+                let pw = buf.trim_end_matches(['\n', '\r']).to_owned();
+                if pw.chars().count() < 12 {
+                    return Err(Fatal("the password must be at least 12 characters".into()));
+                }
+                (pw, false)
+            } else {
+                (SecretKey::generate()[..20].to_owned(), true)
+            };
+            let (_, store) = open(&common, None).await?;
+            let user = NewUser {
+                email,
+                name,
+                role,
+                password_hash: hash_password(&password),
+            };
+            let now = SystemClock.now().as_millisecond();
+            match store.add_user(&user, now).await {
+                Ok(_) => {}
+                Err(StoreError::Conflict(_)) => {
+                    return Err(Fatal("a user with that email already exists".into()));
+                }
+                Err(e) => return Err(e.into()),
+            }
+            out::line(&format!(
+                "added {} as {}",
+                user.email.as_str(),
+                role.label()
+            ));
+            if generated {
+                out::line(&format!("password: {password}"));
+                out::line("(shown once; sign in at /admin/login and keep it somewhere safe)");
+            }
+            store.close().await;
+            Ok(())
+        }
+        Command::Backup { common, out: file } => {
+            let (_, store) = open(&common, None).await?;
+            let started = Instant::now();
+            match store.backup_to(&file).await {
+                Ok(bytes) => out::line(&format!(
+                    "backup written to {} ({} KiB in {} ms); restore by stopping medspa and copying it over the database file",
+                    file.display(),
+                    bytes / 1024,
+                    started.elapsed().as_millis()
+                )),
+                Err(StoreError::Rejected(hint)) => out::line(&hint),
+                Err(e) => return Err(e.into()),
+            }
+            store.close().await;
+            Ok(())
+        }
+    }
+}
+
+fn load(common: &Common, bind: Option<&String>) -> Result<Config, Fatal> {
+    let config = Config::load(common.config.as_deref(), &common.flags(bind))?;
+    init_tracing(&config.log);
+    for key in unknown_env_keys() {
+        tracing::warn!(key, "ignoring unknown environment variable (typo?)");
+    }
+    Ok(config)
+}
+
+async fn connect(config: &Config, secret: &SecretKey) -> Result<Store, Fatal> {
+    let store = Store::connect(&ConnectOptions {
+        url: config.database.clone(),
+        secret: secret.clone(),
+        max_connections: 8,
+        connect_timeout: Duration::from_secs(5),
+    })
+    .await?;
+    store
+        .migrate()
+        .await
+        .map_err(|e| Fatal(format!("cannot migrate the database: {e}")))?;
+    Ok(store)
+}
+
+async fn open(common: &Common, bind: Option<&String>) -> Result<(Config, Store), Fatal> {
+    let config = load(common, bind)?;
+    let secret = config.secret()?;
+    let store = connect(&config, &secret).await?;
+    Ok((config, store))
+}
+
+async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(), Fatal> {
+    let started = Instant::now();
+    let config = load(common, bind)?;
+    // Bind first: a port already in use fails in milliseconds, before any database work.
+    let listener = TcpListener::bind(config.bind).await.map_err(|e| {
+        Fatal(format!(
+            "cannot listen on {}: {}",
+            config.bind,
+            io_reason(&e)
+        ))
+    })?;
+    let secret = config.secret()?;
+    let store = connect(&config, &secret).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let clinic = match store.load_clinic().await? {
+        Some(c) => c,
+        None if demo => {
+            let report = demo::create(&store, clock.as_ref()).await?;
+            tracing::info!(
+                appointments = report.appointments,
+                ms = report.millis,
+                "created the demo clinic"
+            );
+            store
+                .load_clinic()
+                .await?
+                .ok_or_else(|| Fatal("demo clinic missing after creation".into()))?
+        }
+        None => {
+            return Err(Fatal(
+                "the database has no clinic yet; run `medspa demo` to explore the demo clinic"
+                    .into(),
+            ));
+        }
+    };
+    let name = clinic.info.name.clone();
+    let app_config = AppConfig {
+        base_url: config.base_url.clone(),
+        policy: config.policy.clone(),
+        cancel_cutoff_hours: config.cancel_cutoff_hours,
+        rate_limit_per_minute: config.rate_limit_per_minute,
+        embed_origins: config.embed_origins.clone(),
+        secret,
+    };
+    let state = AppState::new(store.clone(), clinic, app_config, clock);
+    let router = medspa_web::router(state);
+    let addr = listener.local_addr().map_err(|e| Fatal(e.to_string()))?;
+    tracing::info!(%addr, backend = store.backend_name(), startup_ms = started.elapsed().as_millis(), "serving");
+    out::line(&format!("{name} is open at http://{addr} (Ctrl+C to stop)"));
+    medspa_web::serve(listener, router, shutdown_signal())
+        .await
+        .map_err(|e| Fatal(format!("server error: {e}")))?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::AddrInUse => {
+            "the address is already in use (is medspa already running?)".into()
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied (ports below 1024 need privileges)".into()
+        }
+        std::io::ErrorKind::AddrNotAvailable => {
+            "that address is not available on this machine".into()
+        }
+        _ => e.to_string(),
+    }
+}
+
+/// Resolves on SIGINT (Ctrl+C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+fn init_tracing(filter: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let json = std::env::var("MEDSPA_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.compact().try_init()
+    };
+}

@@ -1,0 +1,100 @@
+//! The audit log: who changed what, when and from where. Entries name ids and actions only,
+//! never health data or contact details.
+
+use crate::{Store, StoreError, write};
+
+/// One audit entry.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// `system`, `client`, or `user:<uuid>`.
+    pub actor: String,
+    /// e.g. `appointment.create`.
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    /// Non-personal JSON detail (ids, statuses, times).
+    pub detail: String,
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl Entry {
+    /// An entry written by the system itself (CLI, demo, worker).
+    pub fn system(action: &str, entity: &str, entity_id: &str) -> Self {
+        Self {
+            actor: "system".into(),
+            action: action.into(),
+            entity: entity.into(),
+            entity_id: entity_id.into(),
+            detail: "{}".into(),
+            ip: None,
+            request_id: None,
+        }
+    }
+}
+
+/// Inserts an [`Entry`] with any executor (a transaction or a pool) on either backend.
+macro_rules! insert_audit {
+    ($exec:expr, $entry:expr, $now_ms:expr) => {{
+        let e: &$crate::audit::Entry = $entry;
+        sqlx::query(
+            "INSERT INTO audit_log (at_ms, actor, action, entity, entity_id, detail, ip, request_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind($now_ms)
+        .bind(&e.actor)
+        .bind(&e.action)
+        .bind(&e.entity)
+        .bind(&e.entity_id)
+        .bind(&e.detail)
+        .bind(&e.ip)
+        .bind(&e.request_id)
+        .execute($exec)
+        .await
+        .map(|r| r.rows_affected())
+    }};
+}
+pub(crate) use insert_audit;
+
+/// A stored audit entry.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AuditRow {
+    pub at_ms: i64,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub detail: String,
+}
+
+impl Store {
+    /// Writes one audit entry outside any other transaction.
+    pub async fn audit(&self, e: &Entry, now_ms: i64) -> Result<(), StoreError> {
+        write!(self, |pool| insert_audit!(pool, e, now_ms))?;
+        Ok(())
+    }
+
+    /// The newest audit entries for an entity (or all when `entity` is `None`).
+    pub async fn audit_entries(
+        &self,
+        entity: Option<(&str, &str)>,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        const ALL: &str = "SELECT at_ms, actor, action, entity, entity_id, detail FROM audit_log \
+                           ORDER BY id DESC LIMIT $1";
+        const ONE: &str = "SELECT at_ms, actor, action, entity, entity_id, detail FROM audit_log \
+                           WHERE entity = $2 AND entity_id = $3 ORDER BY id DESC LIMIT $1";
+        let rows = crate::read!(self, |pool| match entity {
+            None => sqlx::query_as(ALL).bind(limit).fetch_all(pool).await,
+            Some((kind, id)) => {
+                sqlx::query_as(ONE)
+                    .bind(limit)
+                    .bind(kind)
+                    .bind(id)
+                    .fetch_all(pool)
+                    .await
+            }
+        })?;
+        Ok(rows)
+    }
+}
