@@ -167,9 +167,14 @@ impl WeeklySchedule {
 /// Unix milliseconds of a civil date-time read as if it were UTC: "wall-clock milliseconds",
 /// handy for grid arithmetic on local times (saturating at jiff's range).
 pub fn civil_millis(dt: jiff::civil::DateTime) -> Millis {
-    jiff::tz::Offset::UTC
-        .to_timestamp(dt)
-        .map_or(if dt.date() < Date::constant(1970, 1, 1) { Millis::MIN } else { Millis::MAX }, to_millis)
+    jiff::tz::Offset::UTC.to_timestamp(dt).map_or(
+        if dt.date() < Date::constant(1970, 1, 1) {
+            Millis::MIN
+        } else {
+            Millis::MAX
+        },
+        to_millis,
+    )
 }
 
 /// Every instant at which the local wall time `dt` occurs in `tz`, earliest first: none inside a

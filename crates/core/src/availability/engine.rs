@@ -9,9 +9,7 @@ use super::pattern::{MINUTE_MS, Roles, Spans, shifted};
 use super::{HoldIndex, Plan, Query, Slot, Unavailable};
 use crate::clinic::Staff;
 use crate::ids::{DeviceId, ResourceId, RoomId};
-use crate::time::{
-    Interval, Millis, add_days, local_date, local_minute_of_day, start_of_day,
-};
+use crate::time::{Interval, Millis, add_days, local_date, local_minute_of_day, start_of_day};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
@@ -47,8 +45,17 @@ struct Ctx<'q> {
 
 impl<'q> Ctx<'q> {
     /// Reads what starts in `starts` (half-open) can touch: the window widened by the chain.
-    fn build(q: &'q Query<'q>, holds: &HoldIndex, roles: Roles, starts: Interval, staff: Vec<&'q Staff>) -> Self {
-        let window = Interval::new(starts.start + roles.extent.start, starts.end + roles.extent.end);
+    fn build(
+        q: &'q Query<'q>,
+        holds: &HoldIndex,
+        roles: Roles,
+        starts: Interval,
+        staff: Vec<&'q Staff>,
+    ) -> Self {
+        let window = Interval::new(
+            starts.start + roles.extent.start,
+            starts.end + roles.extent.end,
+        );
         let tz = q.location.zone.tz();
         let first = add_days(local_date(window.start, tz), -1);
         let last = add_days(local_date(window.end, tz), 1);
@@ -182,7 +189,11 @@ impl<'q> Ctx<'q> {
             start: t,
             end: t + roles.duration_ms,
             staff: staff_id,
-            room: self.rooms.first().zip(room_picks.first()).map(|(p, &i)| p[i].id),
+            room: self
+                .rooms
+                .first()
+                .zip(room_picks.first())
+                .map(|(p, &i)| p[i].id),
             device: self
                 .devices
                 .first()
@@ -226,8 +237,10 @@ fn fits(free: &[Interval], spans: &Spans, t: Millis) -> bool {
 
 /// Local dates `first..=last`.
 fn dates(first: Date, last: Date) -> impl Iterator<Item = Date> {
-    std::iter::successors(Some(first), move |d| d.tomorrow().ok().filter(|n| *n <= last))
-        .take_while(move |d| *d <= last)
+    std::iter::successors(Some(first), move |d| {
+        d.tomorrow().ok().filter(|n| *n <= last)
+    })
+    .take_while(move |d| *d <= last)
 }
 
 /// The staff a query may use, in clinic order; empty when the service needs no staff.
@@ -261,7 +274,13 @@ fn candidate_starts(q: &Query<'_>, from: Date, to: Date) -> Vec<Millis> {
     }
     for date in dates(first, last) {
         if !q.location.is_closed(date) {
-            push_grid_starts(date, tz, q.policy.grid_minutes, &q.location.hours.on(date, tz), &mut out);
+            push_grid_starts(
+                date,
+                tz,
+                q.policy.grid_minutes,
+                &q.location.hours.on(date, tz),
+                &mut out,
+            );
         }
     }
     out.retain(|&t| t >= earliest);

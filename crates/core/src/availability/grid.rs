@@ -21,7 +21,8 @@ pub(crate) fn push_grid_starts(
     out: &mut Vec<Millis>,
 ) {
     let grid = i64::from(grid_minutes.max(1)) * MINUTE_MS;
-    let (Some(day_lo), Some(day_hi)) = (start_of_day(date, tz), start_of_day(add_days(date, 1), tz))
+    let (Some(day_lo), Some(day_hi)) =
+        (start_of_day(date, tz), start_of_day(add_days(date, 1), tz))
     else {
         return;
     };

@@ -89,9 +89,9 @@ impl HoldIndex {
             return;
         }
         let entry = self.by_resource.entry(resource).or_default();
-        let at = entry
-            .all
-            .partition_point(|h| (h.interval.start, h.interval.end) <= (hold.interval.start, hold.interval.end));
+        let at = entry.all.partition_point(|h| {
+            (h.interval.start, h.interval.end) <= (hold.interval.start, hold.interval.end)
+        });
         entry.all.insert(at, hold);
         if hold.interval.len() >= LONG_MS {
             entry.long.push(hold);

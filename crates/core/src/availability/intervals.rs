@@ -79,10 +79,7 @@ mod tests {
     fn subtract_cuts_holes() {
         let a = ivs(&[(0, 10), (20, 30)]);
         let b = ivs(&[(2, 3), (8, 22), (25, 26), (40, 50)]);
-        assert_eq!(
-            subtract(&a, &b),
-            ivs(&[(0, 2), (3, 8), (22, 25), (26, 30)])
-        );
+        assert_eq!(subtract(&a, &b), ivs(&[(0, 2), (3, 8), (22, 25), (26, 30)]));
         assert_eq!(subtract(&a, &[]), a);
         assert!(subtract(&a, &ivs(&[(0, 30)])).is_empty());
     }
@@ -101,9 +98,6 @@ mod tests {
     #[test]
     fn clip_trims_to_window() {
         let set = ivs(&[(0, 10), (12, 20), (30, 40)]);
-        assert_eq!(
-            clip(&set, Interval::new(5, 15)),
-            ivs(&[(5, 10), (12, 15)])
-        );
+        assert_eq!(clip(&set, Interval::new(5, 15)), ivs(&[(5, 10), (12, 15)]));
     }
 }

@@ -53,7 +53,7 @@ mod pattern;
 #[cfg(test)]
 mod tests;
 
-pub use engine::{alternatives, plan_at, slots};
+pub use engine::{ALTERNATIVES_WINDOW_DAYS, alternatives, plan_at, slots};
 pub use index::{Hold, HoldIndex};
 
 use crate::catalog::Service;
@@ -94,7 +94,8 @@ pub struct Query<'a> {
     pub from: Date,
     /// Last local date searched (inclusive).
     pub to: Date,
-    /// Only this staff member; `None`: any qualified one.
+    /// Only this staff member; `None`: any qualified one. Ignored for a service that needs no
+    /// staff.
     pub staff: Option<StaffId>,
     pub now_ms: Millis,
     pub policy: &'a Policy,

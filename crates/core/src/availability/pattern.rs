@@ -54,7 +54,11 @@ impl Roles {
             let len = i64::from(seg.duration_minutes) * MINUTE_MS;
             let span = Interval::new(
                 if i == 0 { offset - before } else { offset },
-                if i == last { offset + len + after } else { offset + len },
+                if i == last {
+                    offset + len + after
+                } else {
+                    offset + len
+                },
             );
             offset += len;
             if seg.staff {

@@ -43,7 +43,14 @@ fn day_hours_stay_local_across_both_changes() {
     let policy = Policy::default();
     for change in [date(2026, 11, 1), date(2027, 3, 14)] {
         let (from, to) = (add_days(change, -1), add_days(change, 1));
-        let q = query(&c, &c.services[0], &policy, from, to, at(add_days(from, -1), 0, 0));
+        let q = query(
+            &c,
+            &c.services[0],
+            &policy,
+            from,
+            to,
+            at(add_days(from, -1), 0, 0),
+        );
         let days = by_date(&slots(&q, &HoldIndex::new()));
         assert_eq!(days.len(), 3);
         for (d, starts) in &days {
@@ -55,7 +62,14 @@ fn day_hours_stay_local_across_both_changes() {
         }
     }
     // 09:00 is 14:00Z under CDT and 15:00Z under CST.
-    let q = query(&c, &c.services[0], &policy, date(2026, 10, 31), date(2026, 11, 1), at(date(2026, 10, 29), 0, 0));
+    let q = query(
+        &c,
+        &c.services[0],
+        &policy,
+        date(2026, 10, 31),
+        date(2026, 11, 1),
+        at(date(2026, 10, 29), 0, 0),
+    );
     let s = slots(&q, &HoldIndex::new());
     assert_eq!(from_millis(s[0].start).to_string(), "2026-10-31T14:00:00Z");
     assert_eq!(from_millis(s[29].start).to_string(), "2026-11-01T15:00:00Z");
@@ -75,15 +89,19 @@ fn spring_forward_offers_nothing_in_the_gap() {
     assert_eq!(
         walls,
         vec![
-            "00:00", "00:15", "00:30", "00:45", "01:00", "01:15", "01:30", "01:45", "03:00", "03:15",
-            "03:30"
+            "00:00", "00:15", "00:30", "00:45", "01:00", "01:15", "01:30", "01:45", "03:00",
+            "03:15", "03:30"
         ]
     );
     // 01:45 CST + 30 real minutes = 03:15 CDT.
     let late = s.iter().find(|x| hm(x.start) == "01:45").unwrap();
     assert_eq!(hm(late.end), "03:15");
     // A wall time inside the gap has no instant at all, so it can never become a slot.
-    assert!(wall_instants(d.at(2, 30, 0, 0), &chicago()).next().is_none());
+    assert!(
+        wall_instants(d.at(2, 30, 0, 0), &chicago())
+            .next()
+            .is_none()
+    );
 }
 
 #[test]
@@ -106,7 +124,10 @@ fn fall_back_offers_the_repeated_hour_twice() {
         assert_eq!(hit.len(), 2);
         // Both can be booked by their exact instant.
         for x in hit {
-            assert_eq!(plan_at(&q, x.start, &HoldIndex::new()).as_ref(), Ok(&x.plan));
+            assert_eq!(
+                plan_at(&q, x.start, &HoldIndex::new()).as_ref(),
+                Ok(&x.plan)
+            );
         }
     }
     // After booking the first 01:00 (CDT), the second 01:00 (CST) is still free: an hour later.
@@ -125,7 +146,14 @@ fn a_month_across_the_change_keeps_the_grid_local() {
         grid_minutes: 30,
         ..Policy::default()
     };
-    let q = query(&c, &c.services[0], &policy, date(2026, 10, 15), date(2026, 11, 15), at(date(2026, 10, 14), 0, 0));
+    let q = query(
+        &c,
+        &c.services[0],
+        &policy,
+        date(2026, 10, 15),
+        date(2026, 11, 15),
+        at(date(2026, 10, 14), 0, 0),
+    );
     let s = slots(&q, &HoldIndex::new());
     let days = by_date(&s);
     assert_eq!(days.len(), 32);

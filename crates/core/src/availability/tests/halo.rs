@@ -18,7 +18,9 @@ fn halo_clinic(laser_rooms: u128) -> Clinic {
     clinic(
         location(hours.clone()),
         vec![staff(P, &[&svc], hours.clone()), staff(Q, &[&svc], hours)],
-        (0..laser_rooms).map(|i| room(LASER1 + i, "laser")).collect(),
+        (0..laser_rooms)
+            .map(|i| room(LASER1 + i, "laser"))
+            .collect(),
         vec![device(UNIT, "halo")],
         vec![svc],
     )
@@ -42,9 +44,15 @@ fn a_halo_plan_holds_room_throughout_and_provider_and_device_for_the_laser() {
     assert_eq!(p.staff, Some(StaffId::new(uuid(P))));
     assert_eq!(p.room, Some(RoomId::new(uuid(LASER1))));
     assert_eq!(p.device, Some(DeviceId::new(uuid(UNIT))));
-    assert_eq!(rows_of(&p, RoomId::new(uuid(LASER1))), vec![iv(10, 0, 11, 45)]);
+    assert_eq!(
+        rows_of(&p, RoomId::new(uuid(LASER1))),
+        vec![iv(10, 0, 11, 45)]
+    );
     assert_eq!(rows_of(&p, StaffId::new(uuid(P))), vec![iv(10, 45, 11, 45)]);
-    assert_eq!(rows_of(&p, DeviceId::new(uuid(UNIT))), vec![iv(10, 45, 11, 45)]);
+    assert_eq!(
+        rows_of(&p, DeviceId::new(uuid(UNIT))),
+        vec![iv(10, 45, 11, 45)]
+    );
 }
 
 #[test]
@@ -56,14 +64,23 @@ fn one_device_refuses_a_second_laser_at_the_same_time() {
     let first = plan_at(&q, at(tue(), 10, 0), &index).unwrap();
     book(&mut index, &first, 1);
     // A second provider and a second laser room are free, but the unit is not.
-    assert_eq!(plan_at(&q, at(tue(), 10, 0), &index), Err(Unavailable::Taken));
+    assert_eq!(
+        plan_at(&q, at(tue(), 10, 0), &index),
+        Err(Unavailable::Taken)
+    );
     // 10:45: its laser (11:30-12:30) would still overlap the unit's 10:45-11:45.
-    assert_eq!(plan_at(&q, at(tue(), 10, 45), &index), Err(Unavailable::Taken));
+    assert_eq!(
+        plan_at(&q, at(tue(), 10, 45), &index),
+        Err(Unavailable::Taken)
+    );
     // 11:00: numbing 11:00-11:45 in the second room while the first laser runs,
     // laser 11:45-12:45 once the unit is free.
     let second = plan_at(&q, at(tue(), 11, 0), &index).unwrap();
     assert_eq!(second.room, Some(RoomId::new(uuid(LASER2))));
-    assert_eq!(rows_of(&second, DeviceId::new(uuid(UNIT))), vec![iv(11, 45, 12, 45)]);
+    assert_eq!(
+        rows_of(&second, DeviceId::new(uuid(UNIT))),
+        vec![iv(11, 45, 12, 45)]
+    );
     // The auto rule gives it to Q (P already holds an hour today) ...
     assert_eq!(second.staff, Some(StaffId::new(uuid(Q))));
     // ... but P may take it too: P's first laser ends exactly when this one starts.
@@ -74,7 +91,11 @@ fn one_device_refuses_a_second_laser_at_the_same_time() {
     assert!(plan_at(&by_p, at(tue(), 11, 0), &index).is_ok());
     let offered = slots(&q, &index);
     assert!(starts_of(&offered, Some(StaffId::new(uuid(P)))).contains(&"11:00".to_owned()));
-    assert!(!offered.iter().any(|s| s.start == at(tue(), 10, 0) || s.start == at(tue(), 10, 45)));
+    assert!(
+        !offered
+            .iter()
+            .any(|s| s.start == at(tue(), 10, 0) || s.start == at(tue(), 10, 45))
+    );
 }
 
 #[test]
@@ -93,11 +114,18 @@ fn a_provider_lasers_one_client_while_the_next_numbs() {
     let offered = slots(&by_p, &index);
     assert!(starts_of(&offered, Some(StaffId::new(uuid(P)))).contains(&"10:00".to_owned()));
     let a = plan_at(&by_p, at(tue(), 10, 0), &index).unwrap();
-    assert_eq!(a.room, Some(RoomId::new(uuid(LASER2))), "the first room is busy until 10:45");
+    assert_eq!(
+        a.room,
+        Some(RoomId::new(uuid(LASER2))),
+        "the first room is busy until 10:45"
+    );
     assert_eq!(rows_of(&a, StaffId::new(uuid(P))), vec![iv(10, 45, 11, 45)]);
     book(&mut index, &a, 2);
     // P's and the unit's holds touch but never overlap.
-    for r in [ResourceId::from(StaffId::new(uuid(P))), DeviceId::new(uuid(UNIT)).into()] {
+    for r in [
+        ResourceId::from(StaffId::new(uuid(P))),
+        DeviceId::new(uuid(UNIT)).into(),
+    ] {
         let h = index.holds(r);
         assert_eq!(h.len(), 2);
         assert!(!h[0].interval.overlaps(&h[1].interval));
@@ -112,7 +140,10 @@ fn with_one_laser_room_the_next_client_waits_for_the_room() {
     let mut index = HoldIndex::new();
     let b = plan_at(&q, at(tue(), 9, 0), &index).unwrap();
     book(&mut index, &b, 1);
-    assert_eq!(plan_at(&q, at(tue(), 10, 0), &index), Err(Unavailable::Taken));
+    assert_eq!(
+        plan_at(&q, at(tue(), 10, 0), &index),
+        Err(Unavailable::Taken)
+    );
     let next = slots(&q, &index).first().map(|s| hm(s.start));
     assert_eq!(next.as_deref(), Some("10:45"));
 }

@@ -6,7 +6,7 @@
 //! resource, hours by reading local wall-clock minutes off a per-weekday minute map.
 
 use super::*;
-use crate::availability::{Hold, plan_at, slots};
+use crate::availability::{ALTERNATIVES_WINDOW_DAYS, Hold, alternatives, plan_at, slots};
 use crate::ids::AppointmentId;
 use crate::time::{add_days, local_date, local_minute_of_day, wall_instants};
 use proptest::prelude::*;
@@ -78,19 +78,27 @@ fn staff_spec() -> impl Strategy<Value = StaffSpec> {
 }
 
 fn seg_spec() -> impl Strategy<Value = SegSpec> {
-    (1u32..=12, any::<bool>(), prop::option::of(0u8..2), prop::bool::weighted(0.3)).prop_map(
-        |(m, staff, room, device)| SegSpec {
+    (
+        1u32..=12,
+        any::<bool>(),
+        prop::option::of(0u8..2),
+        prop::bool::weighted(0.3),
+    )
+        .prop_map(|(m, staff, room, device)| SegSpec {
             minutes: m * 5,
             staff,
             room,
             device,
-        },
-    )
+        })
 }
 
 fn world() -> impl Strategy<Value = World> {
     (
-        prop::sample::select(vec![date(2026, 10, 30), date(2027, 3, 12), date(2026, 12, 1)]),
+        prop::sample::select(vec![
+            date(2026, 10, 30),
+            date(2027, 3, 12),
+            date(2026, 12, 1),
+        ]),
         week(1, 2),
         prop::collection::vec(staff_spec(), 1..=4),
         prop::collection::vec(0u8..2, 1..=3),
@@ -99,12 +107,41 @@ fn world() -> impl Strategy<Value = World> {
             (prop::collection::vec(seg_spec(), 1..=3), 0u32..=3, 0u32..=3),
             1..=2,
         ),
-        prop::collection::vec((0usize..16, 0..DAYS, 0u32..288, 1u32..=36, prop::option::of(0u8..6)), 0..=30),
-        (0u32..=300, 1u32..=6, prop::sample::select(vec![5u32, 10, 15, 20, 30, 60])),
-        (0u32..2880, 0usize..2, prop::option::of(0usize..4), prop::option::of(0u8..6), any::<u64>()),
+        prop::collection::vec(
+            (
+                0usize..16,
+                0..DAYS,
+                0u32..288,
+                1u32..=36,
+                prop::option::of(0u8..6),
+            ),
+            0..=30,
+        ),
+        (
+            0u32..=300,
+            1u32..=6,
+            prop::sample::select(vec![5u32, 10, 15, 20, 30, 60]),
+        ),
+        (
+            0u32..2880,
+            0usize..2,
+            prop::option::of(0usize..4),
+            prop::option::of(0u8..6),
+            any::<u64>(),
+        ),
     )
         .prop_map(
-            |(base, hours, staff, rooms, devices, services, holds, policy, (now, service, filter, exclude, seed))| {
+            |(
+                base,
+                hours,
+                staff,
+                rooms,
+                devices,
+                services,
+                holds,
+                policy,
+                (now, service, filter, exclude, seed),
+            )| {
                 World {
                     base,
                     hours,
@@ -138,8 +175,18 @@ fn schedule(days: &[Vec<(u32, u32)>]) -> WeeklySchedule {
     let mut w = WeeklySchedule::default();
     for (wd, ranges) in ALL_DAYS.iter().zip(days) {
         for &(s, l) in ranges {
-            let t = |m: u32| time(i8::try_from(m / 60).unwrap(), i8::try_from(m % 60).unwrap(), 0, 0);
-            w.add(*wd, TimeRange::new(t(s), t((s + l).min(23 * 60 + 55))).unwrap());
+            let t = |m: u32| {
+                time(
+                    i8::try_from(m / 60).unwrap(),
+                    i8::try_from(m % 60).unwrap(),
+                    0,
+                    0,
+                )
+            };
+            w.add(
+                *wd,
+                TimeRange::new(t(s), t((s + l).min(23 * 60 + 55))).unwrap(),
+            );
         }
     }
     w
@@ -159,7 +206,14 @@ fn build(w: &World) -> Built {
         .map(|(i, (segs, before, after))| {
             let segs = segs
                 .iter()
-                .map(|s| seg(s.minutes, s.staff, s.room.map(|k| kinds[usize::from(k)]), s.device.then_some("d")))
+                .map(|s| {
+                    seg(
+                        s.minutes,
+                        s.staff,
+                        s.room.map(|k| kinds[usize::from(k)]),
+                        s.device.then_some("d"),
+                    )
+                })
                 .collect();
             service(100 + i as u128, segs, *before, *after)
         })
@@ -194,7 +248,9 @@ fn build(w: &World) -> Built {
         .enumerate()
         .map(|(i, k)| room(20 + i as u128, kinds[usize::from(*k)]))
         .collect();
-    let devices: Vec<Device> = (0..w.devices).map(|i| device(30 + i as u128, "d")).collect();
+    let devices: Vec<Device> = (0..w.devices)
+        .map(|i| device(30 + i as u128, "d"))
+        .collect();
     let resources: Vec<ResourceId> = staff
         .iter()
         .map(|s| s.id.into())
@@ -214,7 +270,13 @@ fn build(w: &World) -> Built {
         })
         .collect();
     Built {
-        clinic: clinic(location(schedule(&w.hours)), staff, rooms, devices, services),
+        clinic: clinic(
+            location(schedule(&w.hours)),
+            staff,
+            rooms,
+            devices,
+            services,
+        ),
         index,
     }
 }
@@ -224,8 +286,17 @@ fn make_query<'a>(w: &'a World, b: &'a Built) -> Query<'a> {
     let service = &c.services[w.service % c.services.len()];
     Query {
         staff: w.staff_filter.and_then(|i| c.staff.get(i)).map(|s| s.id),
-        exclude: w.exclude.map(|n| AppointmentId::new(uuid(1000 + u128::from(n)))),
-        ..query(c, service, &w.policy, w.base, add_days(w.base, DAYS - 1), at(add_days(w.base, -1), 0, 0) + i64::from(w.now_minute) * MIN)
+        exclude: w
+            .exclude
+            .map(|n| AppointmentId::new(uuid(1000 + u128::from(n)))),
+        ..query(
+            c,
+            service,
+            &w.policy,
+            w.base,
+            add_days(w.base, DAYS - 1),
+            at(add_days(w.base, -1), 0, 0) + i64::from(w.now_minute) * MIN,
+        )
     }
 }
 
@@ -240,7 +311,9 @@ fn clashes(index: &HoldIndex, r: ResourceId, iv: Interval, exclude: Option<Appoi
 /// Oracle: a per-minute map of one weekday of a schedule, minus another (breaks).
 fn minute_map(on: &WeeklySchedule, off: &WeeklySchedule, d: Date) -> Vec<bool> {
     let mut map = vec![false; 24 * 60];
-    let minute = |t: jiff::civil::Time| usize::try_from(i32::from(t.hour()) * 60 + i32::from(t.minute())).unwrap();
+    let minute = |t: jiff::civil::Time| {
+        usize::try_from(i32::from(t.hour()) * 60 + i32::from(t.minute())).unwrap()
+    };
     for r in on.for_weekday(d.weekday()) {
         map[minute(r.start)..minute(r.end)].fill(true);
     }
@@ -253,12 +326,17 @@ fn minute_map(on: &WeeklySchedule, off: &WeeklySchedule, d: Date) -> Vec<bool> {
 /// Oracle: every local minute of `iv` lies inside `map` of `iv`'s local date.
 fn inside_local(on: &WeeklySchedule, off: &WeeklySchedule, iv: Interval) -> bool {
     let tz = chicago();
-    let (a, b) = (from_millis(iv.start).to_zoned(tz.clone()), from_millis(iv.end - 1).to_zoned(tz));
+    let (a, b) = (
+        from_millis(iv.start).to_zoned(tz.clone()),
+        from_millis(iv.end - 1).to_zoned(tz),
+    );
     if a.date() != b.date() {
         return false;
     }
     let map = minute_map(on, off, a.date());
-    let m = |z: &jiff::Zoned| usize::try_from(i32::from(z.hour()) * 60 + i32::from(z.minute())).unwrap();
+    let m = |z: &jiff::Zoned| {
+        usize::try_from(i32::from(z.hour()) * 60 + i32::from(z.minute())).unwrap()
+    };
     map[m(&a)..=m(&b)].iter().all(|x| *x)
 }
 
@@ -280,9 +358,16 @@ fn check_slot(q: &Query<'_>, index: &HoldIndex, s: &Slot) -> Result<(), TestCase
     let d = local_date(s.start, &tz);
     prop_assert!(q.from <= d && d <= q.to);
     prop_assert!(d <= add_days(local_date(q.now_ms, &tz), i64::from(q.policy.horizon_days)));
-    prop_assert_eq!(local_minute_of_day(s.start, &tz).map(|m| m % q.policy.grid_minutes), Some(0));
+    prop_assert_eq!(
+        local_minute_of_day(s.start, &tz).map(|m| m % q.policy.grid_minutes),
+        Some(0)
+    );
     // (c) The chain with buffers inside location hours, on the local wall clock.
-    prop_assert!(inside_local(&q.location.hours, &WeeklySchedule::default(), extent));
+    prop_assert!(inside_local(
+        &q.location.hours,
+        &WeeklySchedule::default(),
+        extent
+    ));
     prop_assert_eq!(s.staff, s.plan.staff);
     prop_assert_eq!((s.start, s.end), (s.plan.start, s.plan.end));
     if let Some(id) = s.staff {
@@ -310,18 +395,36 @@ fn check_slot(q: &Query<'_>, index: &HoldIndex, s: &Slot) -> Result<(), TestCase
             prop_assert!(s.staff.is_some_and(|id| held_by(id.into())));
         }
         if let Some(kind) = &sg.room_kind {
-            let r = q.clinic.rooms.iter().find(|r| &r.kind == kind && held_by(r.id.into()));
+            let r = q
+                .clinic
+                .rooms
+                .iter()
+                .find(|r| &r.kind == kind && held_by(r.id.into()));
             prop_assert!(r.is_some(), "no {} room held", kind);
             rooms.push(r.map(|r| r.id));
         }
         if let Some(kind) = &sg.device_kind {
-            let d = q.clinic.devices.iter().find(|d| &d.kind == kind && held_by(d.id.into()));
+            let d = q
+                .clinic
+                .devices
+                .iter()
+                .find(|d| &d.kind == kind && held_by(d.id.into()));
             prop_assert!(d.is_some(), "no {} device held", kind);
             devices.push(d.map(|d| d.id));
         }
     }
-    let room_kinds = distinct(svc.segments.iter().filter_map(|s| s.room_kind.clone()).collect());
-    let device_kinds = distinct(svc.segments.iter().filter_map(|s| s.device_kind.clone()).collect());
+    let room_kinds = distinct(
+        svc.segments
+            .iter()
+            .filter_map(|s| s.room_kind.clone())
+            .collect(),
+    );
+    let device_kinds = distinct(
+        svc.segments
+            .iter()
+            .filter_map(|s| s.device_kind.clone())
+            .collect(),
+    );
     prop_assert_eq!(distinct(rooms), room_kinds, "one room per kind");
     prop_assert_eq!(distinct(devices), device_kinds, "one device per kind");
     let resources = usize::from(s.staff.is_some()) + room_kinds + device_kinds;
@@ -336,7 +439,7 @@ fn check_slot(q: &Query<'_>, index: &HoldIndex, s: &Slot) -> Result<(), TestCase
 }
 
 proptest! {
-    #![proptest_config(Config { cases: 96, ..Config::default() })]
+    #![proptest_config(Config { cases: 256, ..Config::default() })]
 
     /// (a) every offered slot plans with `plan_at` to the same plan and overlaps no hold;
     /// (c) slots lie in location hours and the staff member's local hours;
@@ -428,6 +531,32 @@ proptest! {
                     }
                 }
             }
+        }
+    }
+
+    /// Alternatives are the `n` offered starts nearest to the wanted one, one per start, each
+    /// planned exactly as `plan_at` would plan it.
+    #[test]
+    fn alternatives_are_the_nearest_offered_starts(w in world(), n in 0usize..6, minute in 0i64..(DAYS * 1440)) {
+        let b = build(&w);
+        let q = make_query(&w, &b);
+        let around = at(w.base, 0, 0) + minute * MIN;
+        let alt = alternatives(&q, around, &b.index, n);
+        let centre = local_date(around, &chicago());
+        let wide = Query {
+            from: add_days(centre, -ALTERNATIVES_WINDOW_DAYS),
+            to: add_days(centre, ALTERNATIVES_WINDOW_DAYS),
+            ..q
+        };
+        let mut starts: Vec<Millis> = slots(&wide, &b.index).iter().map(|s| s.start).collect();
+        starts.dedup();
+        starts.sort_by_key(|&t| ((t - around).abs(), t));
+        starts.truncate(n);
+        starts.sort_unstable();
+        prop_assert_eq!(alt.iter().map(|s| s.start).collect::<Vec<_>>(), starts);
+        for s in &alt {
+            let planned = plan_at(&q, s.start, &b.index);
+            prop_assert_eq!(planned.as_ref(), Ok(&s.plan));
         }
     }
 }

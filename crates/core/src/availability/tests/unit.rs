@@ -74,11 +74,26 @@ fn index_sees_long_blocks_far_before_the_window() {
         .collect();
     // A room out of service for a year, starting long before the window.
     index.insert(r, Hold::block(Interval::new(-day, 400 * day)));
-    assert!(!index.is_free(r, Interval::new(300 * day + 120 * MIN, 300 * day + 180 * MIN), None));
-    assert!(index.is_free(r, Interval::new(500 * day + 120 * MIN, 500 * day + 180 * MIN), None));
-    index.insert(r, Hold::appointment(Interval::new(-5 * day, 401 * day), appt(9)));
+    assert!(!index.is_free(
+        r,
+        Interval::new(300 * day + 120 * MIN, 300 * day + 180 * MIN),
+        None
+    ));
+    assert!(index.is_free(
+        r,
+        Interval::new(500 * day + 120 * MIN, 500 * day + 180 * MIN),
+        None
+    ));
+    index.insert(
+        r,
+        Hold::appointment(Interval::new(-5 * day, 401 * day), appt(9)),
+    );
     index.remove_appointment(appt(9));
-    assert!(index.is_free(r, Interval::new(400 * day + 120 * MIN, 400 * day + 180 * MIN), None));
+    assert!(index.is_free(
+        r,
+        Interval::new(400 * day + 120 * MIN, 400 * day + 180 * MIN),
+        None
+    ));
 }
 
 #[test]
@@ -105,7 +120,10 @@ fn minimum_notice_hides_early_starts() {
     let q = query(&c, &c.services[0], &policy, tue(), tue(), at(tue(), 10, 5));
     let s = slots(&q, &HoldIndex::new());
     assert_eq!(starts_of(&s, Some(sid(A))).first().unwrap(), "12:15");
-    assert_eq!(plan_at(&q, at(tue(), 12, 0), &HoldIndex::new()), Err(Unavailable::TooSoon));
+    assert_eq!(
+        plan_at(&q, at(tue(), 12, 0), &HoldIndex::new()),
+        Err(Unavailable::TooSoon)
+    );
     assert!(plan_at(&q, at(tue(), 12, 15), &HoldIndex::new()).is_ok());
 }
 
@@ -117,10 +135,20 @@ fn horizon_limits_the_last_date() {
         ..Policy::default()
     };
     let today = add_days(tue(), -1);
-    let q = query(&c, &c.services[0], &policy, today, add_days(today, 10), now());
+    let q = query(
+        &c,
+        &c.services[0],
+        &policy,
+        today,
+        add_days(today, 10),
+        now(),
+    );
     let s = slots(&q, &HoldIndex::new());
     let last = s.iter().map(|x| x.start).max().unwrap();
-    assert_eq!(crate::time::local_date(last, &chicago()), add_days(today, 2));
+    assert_eq!(
+        crate::time::local_date(last, &chicago()),
+        add_days(today, 2)
+    );
     assert_eq!(
         plan_at(&q, at(add_days(today, 3), 10, 0), &HoldIndex::new()),
         Err(Unavailable::BeyondHorizon)
@@ -136,11 +164,21 @@ fn closures_close_whole_local_days() {
         reason: "Holiday".to_owned(),
     });
     let policy = Policy::default();
-    let q = query(&c, &c.services[0], &policy, tue(), add_days(tue(), 1), now());
+    let q = query(
+        &c,
+        &c.services[0],
+        &policy,
+        tue(),
+        add_days(tue(), 1),
+        now(),
+    );
     let s = slots(&q, &HoldIndex::new());
     assert!(s.iter().all(|x| x.start >= at(add_days(tue(), 1), 0, 0)));
     assert_eq!(s.len(), 2 * 29);
-    assert_eq!(plan_at(&q, at(tue(), 10, 0), &HoldIndex::new()), Err(Unavailable::Closed));
+    assert_eq!(
+        plan_at(&q, at(tue(), 10, 0), &HoldIndex::new()),
+        Err(Unavailable::Closed)
+    );
 }
 
 #[test]
@@ -158,10 +196,22 @@ fn breaks_and_time_off_remove_staff_time() {
     assert!(a.contains(&"13:00".to_owned()));
     assert_eq!(starts_of(&s, Some(sid(B))).first().unwrap(), "15:00");
 
-    let only_a = Query { staff: Some(sid(A)), ..q };
-    assert_eq!(plan_at(&only_a, at(tue(), 11, 30), &HoldIndex::new()), Err(Unavailable::OutsideHours));
-    let only_b = Query { staff: Some(sid(B)), ..q };
-    assert_eq!(plan_at(&only_b, at(tue(), 10, 0), &HoldIndex::new()), Err(Unavailable::Taken));
+    let only_a = Query {
+        staff: Some(sid(A)),
+        ..q
+    };
+    assert_eq!(
+        plan_at(&only_a, at(tue(), 11, 30), &HoldIndex::new()),
+        Err(Unavailable::OutsideHours)
+    );
+    let only_b = Query {
+        staff: Some(sid(B)),
+        ..q
+    };
+    assert_eq!(
+        plan_at(&only_b, at(tue(), 10, 0), &HoldIndex::new()),
+        Err(Unavailable::Taken)
+    );
 }
 
 #[test]
@@ -183,12 +233,18 @@ fn staff_filter_and_qualification() {
         ..query(&c, &svc, &policy, tue(), tue(), now())
     };
     assert!(slots(&q, &HoldIndex::new()).is_empty());
-    assert_eq!(plan_at(&q, at(tue(), 10, 0), &HoldIndex::new()), Err(Unavailable::StaffNotQualified));
+    assert_eq!(
+        plan_at(&q, at(tue(), 10, 0), &HoldIndex::new()),
+        Err(Unavailable::StaffNotQualified)
+    );
 
     c.staff[0].services.clear();
     let q = query(&c, &svc, &policy, tue(), tue(), now());
     assert!(slots(&q, &HoldIndex::new()).is_empty());
-    assert_eq!(plan_at(&q, at(tue(), 10, 0), &HoldIndex::new()), Err(Unavailable::NoQualifiedStaff));
+    assert_eq!(
+        plan_at(&q, at(tue(), 10, 0), &HoldIndex::new()),
+        Err(Unavailable::NoQualifiedStaff)
+    );
 }
 
 #[test]
@@ -197,7 +253,11 @@ fn staff_of_another_location_are_not_offered() {
     c.staff[1].location_id = LocationId::new(uuid(999));
     let policy = Policy::default();
     let q = query(&c, &c.services[0], &policy, tue(), tue(), now());
-    assert!(slots(&q, &HoldIndex::new()).iter().all(|x| x.staff == Some(sid(A))));
+    assert!(
+        slots(&q, &HoldIndex::new())
+            .iter()
+            .all(|x| x.staff == Some(sid(A)))
+    );
 }
 
 #[test]
@@ -211,7 +271,10 @@ fn reschedule_ignores_its_own_holds() {
     // One treatment room: 10:00 is gone for everyone, and overlapping starts too.
     let s = slots(&q, &index);
     assert!(!starts_of(&s, Some(sid(B))).contains(&"10:30".to_owned()));
-    assert_eq!(plan_at(&q, at(tue(), 10, 30), &index), Err(Unavailable::Taken));
+    assert_eq!(
+        plan_at(&q, at(tue(), 10, 30), &index),
+        Err(Unavailable::Taken)
+    );
     let moving = Query {
         exclude: Some(appt(77)),
         ..q
@@ -248,11 +311,23 @@ fn buffers_extend_the_holds_of_first_and_last_segment_resources() {
     let p = plan_at(&q, at(tue(), 10, 0), &HoldIndex::new()).unwrap();
     assert_eq!(p.end, at(tue(), 11, 30));
     // Room: first and last segment, so both buffers; provider and device: last only.
-    assert_eq!(rows_of(&p, RoomId::new(uuid(21))), vec![Interval::new(at(tue(), 9, 50), at(tue(), 11, 45))]);
-    assert_eq!(rows_of(&p, sid(A)), vec![Interval::new(at(tue(), 10, 30), at(tue(), 11, 45))]);
-    assert_eq!(rows_of(&p, DeviceId::new(uuid(30))), vec![Interval::new(at(tue(), 10, 30), at(tue(), 11, 45))]);
+    assert_eq!(
+        rows_of(&p, RoomId::new(uuid(21))),
+        vec![Interval::new(at(tue(), 9, 50), at(tue(), 11, 45))]
+    );
+    assert_eq!(
+        rows_of(&p, sid(A)),
+        vec![Interval::new(at(tue(), 10, 30), at(tue(), 11, 45))]
+    );
+    assert_eq!(
+        rows_of(&p, DeviceId::new(uuid(30))),
+        vec![Interval::new(at(tue(), 10, 30), at(tue(), 11, 45))]
+    );
     assert_eq!(p.holds.len(), 3);
-    assert_eq!(plan_at(&q, at(tue(), 9, 0), &HoldIndex::new()), Err(Unavailable::OutsideHours));
+    assert_eq!(
+        plan_at(&q, at(tue(), 9, 0), &HoldIndex::new()),
+        Err(Unavailable::OutsideHours)
+    );
 }
 
 #[test]
@@ -262,18 +337,39 @@ fn auto_assignment_prefers_the_least_held_then_clinic_order() {
     let q = query(&c, &c.services[0], &policy, tue(), tue(), now());
     let mut index = HoldIndex::new();
     // Tie (nobody held): A, first in clinic order.
-    assert_eq!(plan_at(&q, at(tue(), 10, 0), &index).unwrap().staff, Some(sid(A)));
+    assert_eq!(
+        plan_at(&q, at(tue(), 10, 0), &index).unwrap().staff,
+        Some(sid(A))
+    );
     // A holds 60 min today (a block), B holds 30 min yesterday: B has fewer today.
-    index.insert(sid(A).into(), Hold::block(Interval::new(at(tue(), 16, 0), at(tue(), 17, 0))));
-    index.insert(sid(B).into(), Hold::block(Interval::new(at(add_days(tue(), -1), 9, 0), at(add_days(tue(), -1), 11, 0))));
-    assert_eq!(plan_at(&q, at(tue(), 10, 0), &index).unwrap().staff, Some(sid(B)));
+    index.insert(
+        sid(A).into(),
+        Hold::block(Interval::new(at(tue(), 16, 0), at(tue(), 17, 0))),
+    );
+    index.insert(
+        sid(B).into(),
+        Hold::block(Interval::new(
+            at(add_days(tue(), -1), 9, 0),
+            at(add_days(tue(), -1), 11, 0),
+        )),
+    );
+    assert_eq!(
+        plan_at(&q, at(tue(), 10, 0), &index).unwrap().staff,
+        Some(sid(B))
+    );
     let alt = alternatives(&q, at(tue(), 10, 0), &index, 1);
     assert_eq!(alt.len(), 1);
     assert_eq!(alt[0].start, at(tue(), 10, 0));
     assert_eq!(alt[0].staff, Some(sid(B)));
     // Busy B for longer today: A again.
-    index.insert(sid(B).into(), Hold::block(Interval::new(at(tue(), 13, 0), at(tue(), 15, 0))));
-    assert_eq!(plan_at(&q, at(tue(), 10, 0), &index).unwrap().staff, Some(sid(A)));
+    index.insert(
+        sid(B).into(),
+        Hold::block(Interval::new(at(tue(), 13, 0), at(tue(), 15, 0))),
+    );
+    assert_eq!(
+        plan_at(&q, at(tue(), 10, 0), &index).unwrap().staff,
+        Some(sid(A))
+    );
 }
 
 #[test]
@@ -292,8 +388,14 @@ fn rooms_are_taken_in_clinic_order_and_kept_across_segments() {
     let mut index = HoldIndex::new();
     let p = plan_at(&q, at(tue(), 10, 0), &index).unwrap();
     assert_eq!(p.room, Some(RoomId::new(uuid(22))));
-    assert_eq!(rows_of(&p, RoomId::new(uuid(22))), vec![Interval::new(at(tue(), 10, 0), at(tue(), 11, 45))]);
-    index.insert(RoomId::new(uuid(22)).into(), Hold::block(Interval::new(at(tue(), 11, 0), at(tue(), 11, 15))));
+    assert_eq!(
+        rows_of(&p, RoomId::new(uuid(22))),
+        vec![Interval::new(at(tue(), 10, 0), at(tue(), 11, 45))]
+    );
+    index.insert(
+        RoomId::new(uuid(22)).into(),
+        Hold::block(Interval::new(at(tue(), 11, 0), at(tue(), 11, 15))),
+    );
     // Room 22 is free for the numbing but not the laser: the same room must carry both.
     let p = plan_at(&q, at(tue(), 10, 0), &index).unwrap();
     assert_eq!(p.room, Some(RoomId::new(uuid(21))));
@@ -305,18 +407,41 @@ fn plan_at_explains_refusals() {
     let policy = Policy::default();
     let q = query(&c, &c.services[0], &policy, tue(), tue(), now());
     let index = HoldIndex::new();
-    assert_eq!(plan_at(&q, at(tue(), 10, 5), &index), Err(Unavailable::NotOnGrid));
-    assert_eq!(plan_at(&q, at(tue(), 10, 0) + 1, &index), Err(Unavailable::NotOnGrid));
-    assert_eq!(plan_at(&q, at(tue(), 16, 15), &index), Err(Unavailable::OutsideHours));
-    assert_eq!(plan_at(&q, at(tue(), 8, 0), &index), Err(Unavailable::OutsideHours));
-    assert_eq!(plan_at(&q, at(add_days(tue(), -2), 10, 0), &index), Err(Unavailable::TooSoon));
+    assert_eq!(
+        plan_at(&q, at(tue(), 10, 5), &index),
+        Err(Unavailable::NotOnGrid)
+    );
+    assert_eq!(
+        plan_at(&q, at(tue(), 10, 0) + 1, &index),
+        Err(Unavailable::NotOnGrid)
+    );
+    assert_eq!(
+        plan_at(&q, at(tue(), 16, 15), &index),
+        Err(Unavailable::OutsideHours)
+    );
+    assert_eq!(
+        plan_at(&q, at(tue(), 8, 0), &index),
+        Err(Unavailable::OutsideHours)
+    );
+    assert_eq!(
+        plan_at(&q, at(add_days(tue(), -2), 10, 0), &index),
+        Err(Unavailable::TooSoon)
+    );
     let p = plan_at(&q, at(tue(), 16, 0), &index).unwrap();
     assert_eq!((p.start, p.end), (at(tue(), 16, 0), at(tue(), 17, 0)));
     assert_eq!(p.room, Some(RoomId::new(uuid(TREAT))));
     assert_eq!(p.device, None);
-    for e in [Unavailable::Taken, Unavailable::NotOnGrid, Unavailable::StaffNotQualified] {
+    for e in [
+        Unavailable::Taken,
+        Unavailable::NotOnGrid,
+        Unavailable::StaffNotQualified,
+    ] {
         assert!(!e.to_string().is_empty());
-        assert!(e.code().chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'));
+        assert!(
+            e.code()
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch == '_')
+        );
     }
 }
 
@@ -326,7 +451,10 @@ fn alternatives_are_the_nearest_free_starts() {
     let policy = Policy::default();
     let q = query(&c, &c.services[0], &policy, tue(), tue(), now());
     let mut index = HoldIndex::new();
-    index.insert(RoomId::new(uuid(TREAT)).into(), Hold::block(Interval::new(at(tue(), 10, 0), at(tue(), 12, 0))));
+    index.insert(
+        RoomId::new(uuid(TREAT)).into(),
+        Hold::block(Interval::new(at(tue(), 10, 0), at(tue(), 12, 0))),
+    );
     let alt = alternatives(&q, at(tue(), 10, 30), &index, 3);
     let got: Vec<_> = alt.iter().map(|s| hm(s.start)).collect();
     // 09:00 (-90 min) ties 12:00 (+90 min): earlier first; then 12:15.
@@ -344,7 +472,13 @@ fn alternatives_are_the_nearest_free_starts() {
 fn service_without_staff_needs_only_its_rooms() {
     let svc = service(102, vec![seg(30, false, Some("treatment"), None)], 0, 0);
     let hours = every_day(range(9, 0, 10, 0));
-    let c = clinic(location(hours), vec![], vec![room(TREAT, "treatment")], vec![], vec![svc]);
+    let c = clinic(
+        location(hours),
+        vec![],
+        vec![room(TREAT, "treatment")],
+        vec![],
+        vec![svc],
+    );
     let policy = Policy::default();
     let q = query(&c, &c.services[0], &policy, tue(), tue(), now());
     let s = slots(&q, &HoldIndex::new());
@@ -356,11 +490,17 @@ fn service_without_staff_needs_only_its_rooms() {
 fn time_helpers_resolve_gaps_and_folds() {
     use crate::time::{local_minute_of_day, wall_instants};
     let tz = chicago();
-    assert_eq!(wall_instants(date(2027, 3, 14).at(2, 30, 0, 0), &tz).count(), 0);
+    assert_eq!(
+        wall_instants(date(2027, 3, 14).at(2, 30, 0, 0), &tz).count(),
+        0
+    );
     let fold: Vec<_> = wall_instants(date(2026, 11, 1).at(1, 30, 0, 0), &tz).collect();
     assert_eq!(fold.len(), 2);
     assert_eq!(fold[1] - fold[0], 60 * MIN);
     assert_eq!(local_minute_of_day(fold[1], &tz), Some(90));
     assert_eq!(local_minute_of_day(fold[1] + 1000, &tz), None);
-    assert_eq!(wall_instants(tue().at(9, 0, 0, 0), &tz).collect::<Vec<_>>(), vec![at(tue(), 9, 0)]);
+    assert_eq!(
+        wall_instants(tue().at(9, 0, 0, 0), &tz).collect::<Vec<_>>(),
+        vec![at(tue(), 9, 0)]
+    );
 }
