@@ -587,3 +587,81 @@ proptest! {
         prop_assert!(plan.windows(2).all(|w| w[0].date <= w[1].date));
     }
 }
+
+// ---- every rule of every demo service, one at a time ----
+
+/// Every yes/no answered "no", every date "never".
+fn all_clear(p: &Protocol) -> Answers {
+    let mut a = Answers::new();
+    for q in &p.screening {
+        let answer = match q.kind {
+            AnswerKind::YesNo => Answer::YesNo(false),
+            AnswerKind::Date => Answer::Date(None),
+        };
+        a.insert(q.id.clone(), answer);
+    }
+    a
+}
+
+#[test]
+fn each_library_rule_fires_alone_with_its_outcome() {
+    for slug in library::SLUGS {
+        let p = library::for_service(slug).unwrap();
+        assert_eq!(
+            evaluate(&p, &all_clear(&p), today()).outcome,
+            Outcome::Eligible,
+            "{slug}"
+        );
+        for rule in &p.rules {
+            let answer = match &rule.when {
+                Condition::Yes { .. } => Answer::YesNo(true),
+                Condition::DateWithin { at_least, .. } => {
+                    // The first day of the window: `at_least` ago, or today.
+                    let d = at_least.map_or(today(), |p| {
+                        let mut d = today();
+                        while p.after(d) > today() {
+                            d = d.checked_sub(1.day()).unwrap();
+                        }
+                        d
+                    });
+                    Answer::Date(Some(d))
+                }
+            };
+            let a = all_clear(&p).with(rule.when.question(), answer);
+            let e = evaluate(&p, &a, today());
+            let (expected, listed) = match rule.outcome {
+                RuleOutcome::NotEligible => (Outcome::NotEligible, &e.reasons),
+                RuleOutcome::ConsultationRequired => (Outcome::ConsultationRequired, &e.reasons),
+                RuleOutcome::Caution => (Outcome::Eligible, &e.cautions),
+            };
+            assert_eq!(e.outcome, expected, "{}", rule.id);
+            assert!(listed.iter().any(|r| r.rule == rule.id), "{}", rule.id);
+        }
+        for w in &p.prep_windows {
+            let a = all_clear(&p).with(w.question.as_str(), Answer::Date(Some(today())));
+            let e = evaluate(&p, &a, today());
+            let expected = Period::Days(w.days).after(today());
+            assert_eq!(e.earliest_start, Some(expected), "{}", w.id);
+        }
+    }
+}
+
+#[test]
+fn rules_are_data_a_clinic_can_relax() {
+    // PROTOCOLS §3: a clinic may relax isotretinoin < 6 months to a consultation.
+    let mut p = halo();
+    let rule = p
+        .rules
+        .iter_mut()
+        .find(|r| r.id == "halo.elig.isotretinoin_6_months")
+        .unwrap();
+    rule.outcome = RuleOutcome::ConsultationRequired;
+    let json = serde_json::to_string(&p).unwrap();
+    let edited: Protocol = serde_json::from_str(&json).unwrap();
+    assert_eq!(edited.validate(), Ok(()));
+    let a = dated("isotretinoin_last_dose", date(2026, 9, 1));
+    assert_eq!(
+        evaluate(&edited, &a, today()).outcome,
+        Outcome::ConsultationRequired
+    );
+}

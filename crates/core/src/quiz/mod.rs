@@ -261,7 +261,7 @@ pub enum Phototype {
 }
 
 impl Phototype {
-    /// The type for a questionnaire total, per PROTOCOLS.md §6 ([S84][S85]): 0-6 I, 7-13 II,
+    /// The type for a questionnaire total, per PROTOCOLS.md §6 (S84, S85): 0-6 I, 7-13 II,
     /// 14-20 III, 21-27 IV, 28-34 V, 35 and up VI.
     pub const fn from_score(score: u8) -> Self {
         match score {
@@ -337,7 +337,7 @@ pub const DISCLAIMER: &str = "This quiz is an educational tool that suggests tre
     ask your prescriber. Your health answers are used only to tailor these suggestions and \
     are never put in a shareable link.";
 
-/// Shown with the phototype result (PROTOCOLS.md §6 limitations, [S88][S89][S90][S91]).
+/// Shown with the phototype result (PROTOCOLS.md §6 limitations, S88-S91).
 pub const PHOTOTYPE_NOTE: &str = "Your skin type here is an estimate of how your skin reacts \
     to sun, not a measure of skin colour or ethnicity. Self-assessment is often off, \
     particularly between types IV and V, so your provider confirms your type in person before \

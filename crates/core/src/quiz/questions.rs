@@ -22,7 +22,7 @@ type FitzItem = (
     Option<&'static str>,
 );
 
-/// PROTOCOLS.md §6 parts A-C ([S84]); item 10 maps "1 week to 1 month ago" to 3 as §6
+/// PROTOCOLS.md §6 parts A-C (S84); item 10 maps "1 week to 1 month ago" to 3 as §6
 /// suggests.
 const FITZPATRICK: [FitzItem; 10] = [
     (

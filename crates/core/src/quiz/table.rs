@@ -1,4 +1,4 @@
-//! The recommendation table: one row per treatment, read by [`super::scoring`].
+//! The recommendation table: one row per treatment, read by the scoring module.
 //!
 //! A row lists the concerns a service may help with (a weight 1-3 for how directly and how
 //! lastingly: a facial's few weeks of smoother skin weighs less than resurfacing; and the
