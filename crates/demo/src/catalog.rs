@@ -26,7 +26,8 @@ fn schedule(days: &[Weekday], from: (i8, i8), to: (i8, i8)) -> WeeklySchedule {
 }
 
 /// Slug of each demo service, in display order.
-pub const SERVICE_SLUGS: [&str; 10] = [
+#[cfg(test)]
+const SERVICE_SLUGS: [&str; 10] = [
     "halo",
     "consultation",
     "hydrafacial",
@@ -59,7 +60,6 @@ struct Spec {
     price_cents: i64,
     segments: Vec<Segment>,
     buffer_after_minutes: u32,
-    downtime_days: u32,
     faq: &'static [(&'static str, &'static str)],
 }
 
@@ -99,7 +99,6 @@ fn specs() -> Vec<Spec> {
                 seg("Laser treatment", 60, true, Some("laser"), Some("halo")),
             ],
             buffer_after_minutes: 15,
-            downtime_days: 7,
             faq: &[
                 (
                     "Does it hurt?",
@@ -125,7 +124,6 @@ fn specs() -> Vec<Spec> {
             price_cents: 0,
             segments: vec![seg("Consultation", 30, true, None, None)],
             buffer_after_minutes: 0,
-            downtime_days: 0,
             faq: &[(
                 "Is it really free?",
                 "Yes. The consultation is complimentary and there is no obligation to book a treatment.",
@@ -141,7 +139,6 @@ fn specs() -> Vec<Spec> {
             price_cents: 19_900,
             segments: vec![seg("Facial", 60, true, Some("facial"), None)],
             buffer_after_minutes: 15,
-            downtime_days: 0,
             faq: &[(
                 "How often should I come?",
                 "Monthly visits keep results steady; every one to two months works for many clients.",
@@ -157,7 +154,6 @@ fn specs() -> Vec<Spec> {
             price_cents: 37_500,
             segments: vec![seg("Microneedling", 75, true, Some("treatment"), None)],
             buffer_after_minutes: 15,
-            downtime_days: 2,
             faq: &[(
                 "How many sessions?",
                 "Most plans are four to six sessions, about four weeks apart.",
@@ -173,7 +169,6 @@ fn specs() -> Vec<Spec> {
             price_cents: 15_000,
             segments: vec![seg("Peel", 45, true, Some("facial"), None)],
             buffer_after_minutes: 15,
-            downtime_days: 5,
             faq: &[(
                 "Will I peel a lot?",
                 "Light peels usually cause only fine flaking for a few days; some cause none.",
@@ -189,7 +184,6 @@ fn specs() -> Vec<Spec> {
             price_cents: 35_000,
             segments: vec![seg("Light treatment", 45, true, Some("laser"), None)],
             buffer_after_minutes: 15,
-            downtime_days: 2,
             faq: &[(
                 "Can I have it with a tan?",
                 "No. Tanned skin must fade first; we will ask about recent sun at screening.",
@@ -205,7 +199,6 @@ fn specs() -> Vec<Spec> {
             price_cents: 15_000,
             segments: vec![seg("Laser", 30, true, Some("laser"), None)],
             buffer_after_minutes: 15,
-            downtime_days: 1,
             faq: &[(
                 "Should I shave first?",
                 "Yes, shave the area the day before. Do not wax or pluck between sessions.",
@@ -221,7 +214,6 @@ fn specs() -> Vec<Spec> {
             price_cents: 35_000,
             segments: vec![seg("Injections", 30, true, Some("treatment"), None)],
             buffer_after_minutes: 0,
-            downtime_days: 0,
             faq: &[(
                 "How long does it last?",
                 "Around three months, sometimes longer.",
@@ -237,7 +229,6 @@ fn specs() -> Vec<Spec> {
             price_cents: 75_000,
             segments: vec![seg("Injections", 60, true, Some("treatment"), None)],
             buffer_after_minutes: 15,
-            downtime_days: 7,
             faq: &[(
                 "How long does filler last?",
                 "It depends on the area: lips around four to six months, cheeks and folds about a year.",
@@ -253,7 +244,6 @@ fn specs() -> Vec<Spec> {
             price_cents: 7_500,
             segments: vec![seg("Skincare session", 45, true, None, None)],
             buffer_after_minutes: 0,
-            downtime_days: 0,
             faq: &[(
                 "Will a retinoid irritate my skin?",
                 "Some dryness is normal while skin adjusts; we start slowly and adjust with you.",
@@ -275,7 +265,8 @@ fn service(spec: Spec, position: i32) -> Service {
         segments: spec.segments,
         buffer_before_minutes: 0,
         buffer_after_minutes: spec.buffer_after_minutes,
-        downtime_days: spec.downtime_days,
+        // The protocol library holds the sourced downtime (conservative end of the range).
+        downtime_days: medspa_core::protocol::library::downtime_days(spec.slug).unwrap_or(0),
         consultation_required: false,
         protocol: protocol_for(spec.slug),
         faq: spec
@@ -290,8 +281,8 @@ fn service(spec: Spec, position: i32) -> Service {
     }
 }
 
-fn protocol_for(_slug: &str) -> Protocol {
-    Protocol::default()
+fn protocol_for(slug: &str) -> Protocol {
+    medspa_core::protocol::library::for_service(slug).unwrap_or_default()
 }
 
 /// US public holidays the demo clinic closes for, within `[from, to]`.
@@ -325,6 +316,10 @@ fn holidays(from: Date, to: Date) -> Vec<Closure> {
 }
 
 /// The demo clinic, with closures for the holidays between `today` and a year ahead.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the demo clinic as one readable literal"
+)]
 pub fn clinic(today: Date) -> Clinic {
     let location = location_id();
     let services: Vec<Service> = specs()

@@ -113,10 +113,12 @@ impl fmt::Display for ConfigError {
 pub struct Config {
     pub data_dir: PathBuf,
     pub database: DatabaseUrl,
-    pub database_url_given: bool,
     pub bind: SocketAddr,
     pub base_url: String,
+    /// Used by the outbox worker (`crates/notify`).
+    #[expect(dead_code, reason = "read once the outbox worker is wired in")]
     pub smtp_url: Option<String>,
+    #[expect(dead_code, reason = "read once the outbox worker is wired in")]
     pub mail_from: String,
     pub policy: Policy,
     pub cancel_cutoff_hours: u32,
@@ -150,13 +152,13 @@ impl Config {
         let file = config_file
             .map(Path::to_path_buf)
             .or_else(|| std::env::var_os("MEDSPA_CONFIG").map(PathBuf::from));
-        if let Some(f) = &file {
-            if !f.exists() {
-                return Err(ConfigError(format!(
-                    "invalid configuration: config file {} does not exist",
-                    f.display()
-                )));
-            }
+        if let Some(f) = &file
+            && !f.exists()
+        {
+            return Err(ConfigError(format!(
+                "invalid configuration: config file {} does not exist",
+                f.display()
+            )));
         }
         let file = file.unwrap_or_else(|| PathBuf::from("medspa.toml"));
         let figment = Figment::from(Serialized::defaults(Raw::default()))
@@ -171,7 +173,6 @@ impl Config {
         if raw.data_dir.as_os_str().is_empty() {
             return Err(bad("data_dir", "must not be empty"));
         }
-        let database_url_given = raw.database_url.is_some();
         let database = match &raw.database_url {
             Some(url) => DatabaseUrl::parse(url).map_err(|why| bad("database_url", &why))?,
             None => DatabaseUrl::Sqlite(raw.data_dir.join("medspa.db")),
@@ -193,13 +194,13 @@ impl Config {
             }
             None => format!("http://{bind}"),
         };
-        if let Some(smtp) = &raw.smtp_url {
-            if !(smtp.starts_with("smtp://") || smtp.starts_with("smtps://")) {
-                return Err(bad(
-                    "smtp_url",
-                    "expected smtp://host:port or smtps://host:port",
-                ));
-            }
+        if let Some(smtp) = &raw.smtp_url
+            && !(smtp.starts_with("smtp://") || smtp.starts_with("smtps://"))
+        {
+            return Err(bad(
+                "smtp_url",
+                "expected smtp://host:port or smtps://host:port",
+            ));
         }
         let mail_from = raw
             .mail_from
@@ -234,18 +235,17 @@ impl Config {
                 ));
             }
         }
-        if let Some(k) = &raw.secret_key {
-            if SecretKey::new(k).is_none() {
-                return Err(bad(
-                    "secret_key",
-                    "must be at least 32 characters (a 64-hex-digit random value is best)",
-                ));
-            }
+        if let Some(k) = &raw.secret_key
+            && SecretKey::new(k).is_none()
+        {
+            return Err(bad(
+                "secret_key",
+                "must be at least 32 characters (a 64-hex-digit random value is best)",
+            ));
         }
         Ok(Self {
             data_dir: raw.data_dir,
             database,
-            database_url_given,
             bind,
             base_url,
             smtp_url: raw.smtp_url,
@@ -320,13 +320,10 @@ fn figment_error(e: &figment::Error) -> ConfigError {
     let source = e
         .metadata
         .as_ref()
-        .map(|m| m.name.to_string())
-        .unwrap_or_else(|| "configuration".into());
+        .map_or_else(|| "configuration".into(), |m| m.name.to_string());
     let why = match &e.kind {
-        figment::error::Kind::InvalidType(actual, expected) => {
-            format!("expected {expected}, found {actual}")
-        }
-        figment::error::Kind::InvalidValue(actual, expected) => {
+        figment::error::Kind::InvalidType(actual, expected)
+        | figment::error::Kind::InvalidValue(actual, expected) => {
             format!("expected {expected}, found {actual}")
         }
         other => other.to_string(),

@@ -187,7 +187,7 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
     let name = clinic.info.name.clone();
     let app_config = AppConfig {
         base_url: config.base_url.clone(),
-        policy: config.policy.clone(),
+        policy: config.policy,
         cancel_cutoff_hours: config.cancel_cutoff_hours,
         rate_limit_per_minute: config.rate_limit_per_minute,
         embed_origins: config.embed_origins.clone(),

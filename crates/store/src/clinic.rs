@@ -111,19 +111,24 @@ fn to_u32(v: i32, what: &str) -> Result<u32, StoreError> {
 
 impl Store {
     /// Loads the clinic; `None` when no clinic has been created yet.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one straight mapping from rows to the snapshot"
+    )]
     pub async fn load_clinic(&self) -> Result<Option<Clinic>, StoreError> {
         let (locations, closures, resources, quals, time_off, services, settings) =
             read!(self, |pool| {
-                let l: Vec<LocationRow> = sqlx::query_as(LOCATIONS).fetch_all(pool).await?;
-                let c: Vec<ClosureRow> = sqlx::query_as(CLOSURES).fetch_all(pool).await?;
-                let r: Vec<ResourceRow> =
+                let locs: Vec<LocationRow> = sqlx::query_as(LOCATIONS).fetch_all(pool).await?;
+                let closures: Vec<ClosureRow> = sqlx::query_as(CLOSURES).fetch_all(pool).await?;
+                let res: Vec<ResourceRow> =
                     sqlx::query_as(RESOURCES).bind(true).fetch_all(pool).await?;
-                let q: Vec<(Uuid, Uuid)> = sqlx::query_as(STAFF_SERVICES).fetch_all(pool).await?;
-                let t: Vec<(Uuid, i64, i64)> = sqlx::query_as(TIME_OFF).fetch_all(pool).await?;
-                let s: Vec<ServiceRow> =
+                let quals: Vec<(Uuid, Uuid)> =
+                    sqlx::query_as(STAFF_SERVICES).fetch_all(pool).await?;
+                let off: Vec<(Uuid, i64, i64)> = sqlx::query_as(TIME_OFF).fetch_all(pool).await?;
+                let svcs: Vec<ServiceRow> =
                     sqlx::query_as(SERVICES).bind(true).fetch_all(pool).await?;
                 let kv: Vec<(String, String)> = sqlx::query_as(SETTINGS).fetch_all(pool).await?;
-                Ok::<_, StoreError>((l, c, r, q, t, s, kv))
+                Ok::<_, StoreError>((locs, closures, res, quals, off, svcs, kv))
             })?;
         if locations.is_empty() {
             return Ok(None);
@@ -256,6 +261,10 @@ impl Store {
 
     /// Writes a whole clinic (settings, locations, resources, services) in one transaction.
     /// Used to create the demo clinic and by tests; fails if any id or slug already exists.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one insert per table, in dependency order"
+    )]
     pub async fn insert_clinic(&self, clinic: &Clinic) -> Result<(), StoreError> {
         let settings = [
             (CLINIC_KEYS[0], clinic.info.name.as_str()),

@@ -178,13 +178,13 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(base.clone())
                     .await
-                    .map_err(|e| connect_error(&path.display().to_string(), e))?;
+                    .map_err(|e| connect_error(&path.display().to_string(), &e))?;
                 let read = SqlitePoolOptions::new()
                     .max_connections(opts.max_connections.max(1))
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(base.read_only(true))
                     .await
-                    .map_err(|e| connect_error(&path.display().to_string(), e))?;
+                    .map_err(|e| connect_error(&path.display().to_string(), &e))?;
                 Backend::Sqlite {
                     read,
                     write,
@@ -193,13 +193,13 @@ impl Store {
             }
             DatabaseUrl::Postgres(url) => {
                 let options = PgConnectOptions::from_str(url)
-                    .map_err(|e| connect_error(&RedactedUrl(url).to_string(), e))?;
+                    .map_err(|e| connect_error(&RedactedUrl(url).to_string(), &e))?;
                 let pool = PgPoolOptions::new()
                     .max_connections(opts.max_connections.max(2))
                     .acquire_timeout(opts.connect_timeout)
                     .connect_with(options)
                     .await
-                    .map_err(|e| connect_error(&RedactedUrl(url).to_string(), e))?;
+                    .map_err(|e| connect_error(&RedactedUrl(url).to_string(), &e))?;
                 Backend::Postgres(pool)
             }
         };
@@ -275,11 +275,8 @@ impl Store {
     }
 }
 
-fn connect_error(target: &str, e: sqlx::Error) -> StoreError {
-    StoreError::Io(format!(
-        "cannot open database {target}: {}",
-        short_error(&e)
-    ))
+fn connect_error(target: &str, e: &sqlx::Error) -> StoreError {
+    StoreError::Io(format!("cannot open database {target}: {}", short_error(e)))
 }
 
 /// One line for a connection error, without a backtrace or nested debug output.

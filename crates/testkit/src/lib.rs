@@ -96,6 +96,42 @@ impl TestDb {
         self.store.clone()
     }
 
+    /// Runs one statement on a separate raw connection, skipping the application entirely (to
+    /// prove the database itself enforces an invariant). Binds `uuids` as `$1..`, then `ints`.
+    pub async fn raw_execute(
+        &self,
+        sql: &str,
+        uuids: &[uuid::Uuid],
+        ints: &[i64],
+    ) -> Result<u64, sqlx::Error> {
+        macro_rules! run {
+            ($conn:expr) => {{
+                let mut q = sqlx::query(sql);
+                for u in uuids {
+                    q = q.bind(*u);
+                }
+                for i in ints {
+                    q = q.bind(*i);
+                }
+                q.execute($conn).await.map(|r| r.rows_affected())
+            }};
+        }
+        match self.kind {
+            Kind::Sqlite => {
+                let path = self.url.trim_start_matches("sqlite://");
+                let opts = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(path)
+                    .foreign_keys(true);
+                let mut c = sqlx::SqliteConnection::connect_with(&opts).await?;
+                run!(&mut c)
+            }
+            Kind::Postgres => {
+                let mut c = PgConnection::connect(&self.url).await?;
+                run!(&mut c)
+            }
+        }
+    }
+
     /// A temp directory that lives as long as the database (SQLite only).
     pub fn dir(&self) -> Option<PathBuf> {
         self.dir.as_ref().map(|d| d.path().to_path_buf())
@@ -142,10 +178,10 @@ async fn connect(url: &str) -> Store {
 /// The PostgreSQL server URL for tests, if any answers.
 pub async fn postgres_server() -> Option<String> {
     for var in ["TEST_POSTGRES_URL", "TEST_DATABASE_URL"] {
-        if let Ok(url) = std::env::var(var) {
-            if !url.trim().is_empty() {
-                return Some(url);
-            }
+        if let Ok(url) = std::env::var(var)
+            && !url.trim().is_empty()
+        {
+            return Some(url);
         }
     }
     let fallback = "postgres://postgres@127.0.0.1:5432/postgres".to_owned();
@@ -227,24 +263,23 @@ async fn ensure_template(server: &str) -> String {
     name
 }
 
-/// Declares a test that runs `$test(db: TestDb)` once on SQLite and once on PostgreSQL.
+/// Declares tests that run the async fn `$name(db: TestDb)` once on SQLite and once on
+/// PostgreSQL, as `$name::sqlite` and `$name::postgres`.
 #[macro_export]
 macro_rules! on_both {
-    ($name:ident, $test:path) => {
+    ($($name:ident),+ $(,)?) => {$(
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn sqlite() {
-                $test($crate::TestDb::sqlite().await).await
+                super::$name($crate::TestDb::sqlite().await).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn postgres() {
-                let Some(db) = $crate::TestDb::postgres().await else {
-                    return;
-                };
-                $test(db).await
+                let Some(db) = $crate::TestDb::postgres().await else { return };
+                super::$name(db).await
             }
         }
-    };
+    )+};
 }
 
 #[cfg(test)]

@@ -27,7 +27,10 @@ pub fn wrap(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
         .layer(from_fn_with_state(state.clone(), finish_errors))
         .layer(from_fn_with_state(state.clone(), security_headers))
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(TimeoutLayer::new(Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
         .layer(
             TraceLayer::new_for_http()

@@ -43,13 +43,6 @@ impl Layout {
         }
     }
 
-    /// Sets the meta description.
-    #[must_use]
-    pub fn describe(mut self, description: &str) -> Self {
-        self.description = description.to_owned();
-        self
-    }
-
     /// `aria-current="page"` for the nav link matching this page.
     pub fn current(&self, prefix: &str) -> &'static str {
         let here = if prefix == "/" {

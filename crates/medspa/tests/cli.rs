@@ -1,0 +1,323 @@
+//! The binary end to end: configuration errors, unreachable database, port in use, demo
+
+#![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+//! serving and reuse, graceful shutdown, users, backup.
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn medspa(dir: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_medspa"));
+    c.current_dir(dir);
+    // The developer's own MEDSPA_* settings must not leak into these tests.
+    for (k, _) in std::env::vars() {
+        if k.starts_with("MEDSPA_") {
+            c.env_remove(k);
+        }
+    }
+    c.env("MEDSPA_LOG", "warn");
+    c
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn fails_with_one_line(out: &Output, needle: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "exit status; stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "exactly one line: {err}");
+    assert!(
+        lines[0].starts_with("medspa: ") && lines[0].contains(needle),
+        "{err}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_config_values_name_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = medspa(dir.path())
+        .args(["serve"])
+        .env("MEDSPA_BIND", "not-an-address")
+        .output()
+        .unwrap();
+    fails_with_one_line(&out, "bind");
+    let out = medspa(dir.path())
+        .args(["migrate"])
+        .env("MEDSPA_BOOKING_HORIZON_DAYS", "soon")
+        .output()
+        .unwrap();
+    fails_with_one_line(&out, "booking_horizon_days");
+    let out = medspa(dir.path())
+        .args(["migrate"])
+        .env("MEDSPA_SECRET_KEY", "short")
+        .output()
+        .unwrap();
+    fails_with_one_line(&out, "secret_key");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("short"),
+        "secrets are never echoed"
+    );
+    std::fs::write(dir.path().join("medspa.toml"), "cancel_cutoff_hours = -3\n").unwrap();
+    let out = medspa(dir.path()).args(["migrate"]).output().unwrap();
+    fails_with_one_line(&out, "cancel_cutoff_hours");
+}
+
+#[test]
+fn flags_beat_environment_beat_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("medspa.toml"), "data_dir = \"from-file\"\n").unwrap();
+    let out = medspa(dir.path()).args(["migrate"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("from-file/medspa.db").exists());
+    let out = medspa(dir.path())
+        .args(["migrate"])
+        .env("MEDSPA_DATA_DIR", "from-env")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(dir.path().join("from-env/medspa.db").exists());
+    let out = medspa(dir.path())
+        .args(["migrate", "--data-dir", "from-flag"])
+        .env("MEDSPA_DATA_DIR", "from-env")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(dir.path().join("from-flag/medspa.db").exists());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("up to date"));
+}
+
+#[test]
+fn unreachable_database_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let url = format!("postgres://postgres:hunter2@127.0.0.1:{port}/medspa");
+    let out = medspa(dir.path())
+        .args(["migrate", "--database-url", &url])
+        .output()
+        .unwrap();
+    fails_with_one_line(&out, "cannot open database");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("hunter2"),
+        "passwords are redacted"
+    );
+}
+
+#[test]
+fn port_in_use_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = medspa(dir.path())
+        .args(["demo", "--bind", &addr])
+        .output()
+        .unwrap();
+    fails_with_one_line(&out, "already in use");
+}
+
+fn wait_healthy(port: u16, child: &mut Child) -> Duration {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("medspa exited early: {status}");
+        }
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            s.write_all(b"GET /healthz HTTP/1.0\r\n\r\n").unwrap();
+            let mut body = String::new();
+            std::io::Read::read_to_string(&mut s, &mut body).ok();
+            if body.contains(r#"{"status":"ok"}"#) {
+                return started.elapsed();
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_mins(1),
+            "not healthy within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no graceful stop"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn get(port: u16, path: &str) -> String {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\n\r\n").unwrap();
+    let mut body = String::new();
+    std::io::Read::read_to_string(&mut s, &mut body).unwrap();
+    body
+}
+
+#[test]
+fn demo_serves_then_reuses_its_data_and_stops_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let bind = format!("127.0.0.1:{port}");
+    let mut child = medspa(dir.path())
+        .args(["demo", "--bind", &bind])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_healthy(port, &mut child);
+    assert!(get(port, "/").contains("Willowbrook Skin Studio"));
+    assert!(terminate(&mut child).success(), "SIGTERM is a clean exit");
+    let key = dir.path().join("data/secret.key");
+    let key_before = std::fs::read_to_string(&key).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    // Second run: same data, same key.
+    let mut child = medspa(dir.path())
+        .args(["demo", "--bind", &bind])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_healthy(port, &mut child);
+    assert!(get(port, "/").contains("Willowbrook Skin Studio"));
+    assert!(terminate(&mut child).success());
+    assert_eq!(std::fs::read_to_string(&key).unwrap(), key_before);
+}
+
+#[test]
+fn serve_without_a_clinic_explains_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let bind = format!("127.0.0.1:{}", free_port());
+    let out = medspa(dir.path())
+        .args(["serve", "--bind", &bind])
+        .output()
+        .unwrap();
+    fails_with_one_line(&out, "medspa demo");
+}
+
+#[test]
+fn user_add_and_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = medspa(dir.path())
+        .args([
+            "user",
+            "add",
+            "--email",
+            "owner@clinic.example",
+            "--name",
+            "Olive Owner",
+            "--role",
+            "owner",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a sufficiently long password\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("added owner@clinic.example as Owner"));
+
+    let out = medspa(dir.path())
+        .args([
+            "user",
+            "add",
+            "--email",
+            "owner@clinic.example",
+            "--name",
+            "Again",
+            "--role",
+            "owner",
+        ])
+        .output()
+        .unwrap();
+    fails_with_one_line(&out, "already exists");
+    let out = medspa(dir.path())
+        .args([
+            "user",
+            "add",
+            "--email",
+            "x@clinic.example",
+            "--name",
+            "X",
+            "--role",
+            "admin",
+        ])
+        .output()
+        .unwrap();
+    fails_with_one_line(&out, "--role");
+
+    let out = medspa(dir.path())
+        .args(["backup", "--out", "backups/copy.db"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("backups/copy.db").metadata().unwrap().len() > 0);
+    let out = medspa(dir.path())
+        .args(["backup", "--out", "backups/copy.db"])
+        .output()
+        .unwrap();
+    fails_with_one_line(&out, "already exists");
+}
+
+#[test]
+fn help_speaks_to_the_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = medspa(dir.path()).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for cmd in ["demo", "serve", "migrate", "user", "backup"] {
+        assert!(help.contains(cmd), "{help}");
+    }
+}

@@ -1,0 +1,7 @@
+//! End-to-end tests through the real HTTP server: one test binary (faster to link), one module
+//! per feature, each test on SQLite and PostgreSQL with a fresh database.
+
+#![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+mod common;
+mod site_basics;
