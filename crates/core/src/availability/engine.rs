@@ -3,8 +3,8 @@
 //! nearest free starts around a wanted one ([`alternatives`]). The rules are in the module docs
 //! of `availability`; this file must not read a clock or touch storage.
 
-use super::grid::push_grid_starts;
-use super::intervals::{clip, covers, normalize, subtract};
+use super::grid::{LocalDay, local_days};
+use super::intervals::{clip, covers, normalize, subtract, subtract_into};
 use super::pattern::{MINUTE_MS, Roles, Spans, shifted};
 use super::{HoldIndex, Plan, Query, Slot, Unavailable};
 use crate::clinic::Staff;
@@ -25,10 +25,65 @@ struct StaffFree<'a> {
     free: Vec<Interval>,
 }
 
+impl<'a> StaffFree<'a> {
+    /// Expands hours and breaks on each of `days`, then removes time off and holds.
+    fn read(
+        staff: &'a Staff,
+        q: &Query<'_>,
+        holds: &HoldIndex,
+        window: Interval,
+        days: &[LocalDay],
+    ) -> Self {
+        let tz = q.location.zone.tz();
+        let (mut working, mut hours, mut breaks) = (Vec::new(), Vec::new(), Vec::new());
+        for day in days {
+            hours.clear();
+            day.expand(staff.hours.for_weekday(day.date.weekday()), tz, &mut hours);
+            normalize(&mut hours);
+            breaks.clear();
+            day.expand(
+                staff.breaks.for_weekday(day.date.weekday()),
+                tz,
+                &mut breaks,
+            );
+            normalize(&mut breaks);
+            subtract_into(&hours, &breaks, &mut working);
+        }
+        normalize(&mut working);
+        let working = clip(&working, window);
+        // Time off is a short list per person; holds come from the index, near the window only.
+        let mut off: Vec<Interval> = staff
+            .time_off
+            .iter()
+            .filter(|iv| iv.overlaps(&window))
+            .copied()
+            .collect();
+        normalize(&mut off);
+        let busy = holds.busy(staff.id.into(), window, q.exclude);
+        let free = subtract(&subtract(&working, &off), &busy);
+        Self {
+            staff,
+            working,
+            free,
+        }
+    }
+}
+
 /// A room or device with its free time inside the window.
 struct Pooled<Id> {
     id: Id,
     free: Vec<Interval>,
+}
+
+impl<Id: Copy + Into<ResourceId>> Pooled<Id> {
+    /// Rooms and devices are available whenever the location is open (checked on the chain),
+    /// so their free time is the window minus their holds.
+    fn read(id: Id, holds: &HoldIndex, window: Interval, q: &Query<'_>) -> Self {
+        Self {
+            id,
+            free: subtract(&[window], &holds.busy(id.into(), window, q.exclude)),
+        }
+    }
 }
 
 /// Everything a query needs, read once from the clinic and the index for one window.
@@ -57,62 +112,36 @@ impl<'q> Ctx<'q> {
             starts.end + roles.extent.end,
         );
         let tz = q.location.zone.tz();
-        let first = add_days(local_date(window.start, tz), -1);
-        let last = add_days(local_date(window.end, tz), 1);
+        // A day either side: hours of the neighbouring dates may touch the window.
+        let days = local_days(
+            add_days(local_date(window.start, tz), -1),
+            add_days(local_date(window.end, tz), 1),
+            tz,
+        );
         let mut open = Vec::new();
-        for date in dates(first, last) {
-            if !q.location.is_closed(date) {
-                open.extend(q.location.hours.on(date, tz));
-            }
+        for day in days.iter().filter(|d| !q.location.is_closed(d.date)) {
+            day.expand(
+                q.location.hours.for_weekday(day.date.weekday()),
+                tz,
+                &mut open,
+            );
         }
         normalize(&mut open);
         let open = clip(&open, window);
 
         let staff = staff
             .into_iter()
-            .map(|s| {
-                let mut working = Vec::new();
-                for date in dates(first, last) {
-                    let mut hours = s.hours.on(date, tz);
-                    normalize(&mut hours);
-                    let mut breaks = s.breaks.on(date, tz);
-                    normalize(&mut breaks);
-                    working.extend(subtract(&hours, &breaks));
-                }
-                normalize(&mut working);
-                let working = clip(&working, window);
-                let mut off: Vec<Interval> = s
-                    .time_off
-                    .iter()
-                    .filter(|iv| iv.overlaps(&window))
-                    .copied()
-                    .collect();
-                normalize(&mut off);
-                let busy = holds.busy(s.id.into(), window, q.exclude);
-                let free = subtract(&subtract(&working, &off), &busy);
-                StaffFree {
-                    staff: s,
-                    working,
-                    free,
-                }
-            })
+            .map(|s| StaffFree::read(s, q, holds, window, &days))
             .collect();
-
-        let whole = [window];
-        let free_of = |r: ResourceId| subtract(&whole, &holds.busy(r, window, q.exclude));
         let location = q.location.id;
         let rooms = roles
             .rooms
             .iter()
             .map(|role| {
-                q.clinic
-                    .rooms
-                    .iter()
-                    .filter(|r| r.location_id == location && r.kind == role.kind)
-                    .map(|r| Pooled {
-                        id: r.id,
-                        free: free_of(r.id.into()),
-                    })
+                let of_kind = q.clinic.rooms.iter();
+                let of_kind = of_kind.filter(|r| r.location_id == location && r.kind == role.kind);
+                of_kind
+                    .map(|r| Pooled::read(r.id, holds, window, q))
                     .collect()
             })
             .collect();
@@ -120,14 +149,10 @@ impl<'q> Ctx<'q> {
             .devices
             .iter()
             .map(|role| {
-                q.clinic
-                    .devices
-                    .iter()
-                    .filter(|d| d.location_id == location && d.kind == role.kind)
-                    .map(|d| Pooled {
-                        id: d.id,
-                        free: free_of(d.id.into()),
-                    })
+                let of_kind = q.clinic.devices.iter();
+                let of_kind = of_kind.filter(|d| d.location_id == location && d.kind == role.kind);
+                of_kind
+                    .map(|d| Pooled::read(d.id, holds, window, q))
                     .collect()
             })
             .collect();
@@ -145,21 +170,29 @@ impl<'q> Ctx<'q> {
         covers(&self.open, shifted(self.roles.extent, t))
     }
 
-    /// The first free room of each room role and device of each device role, as indexes into
-    /// the pools; `false` when some role has none free.
+    /// Appends the index of the first free room of each room role and the first free device of
+    /// each device role (into the pools) to `picks`; `false`, with `picks` as it was, when some
+    /// role has none free.
     fn pick_rooms_devices(&self, t: Millis, picks: &mut Vec<usize>) -> bool {
-        picks.clear();
-        for (role, pool) in self.roles.rooms.iter().zip(&self.rooms) {
-            match pool.iter().position(|r| fits(&r.free, &role.spans, t)) {
-                Some(i) => picks.push(i),
-                None => return false,
-            }
-        }
-        for (role, pool) in self.roles.devices.iter().zip(&self.devices) {
-            match pool.iter().position(|d| fits(&d.free, &role.spans, t)) {
-                Some(i) => picks.push(i),
-                None => return false,
-            }
+        let before = picks.len();
+        let rooms = self
+            .roles
+            .rooms
+            .iter()
+            .zip(&self.rooms)
+            .map(|(role, pool)| pool.iter().position(|r| fits(&r.free, &role.spans, t)));
+        let devices = self
+            .roles
+            .devices
+            .iter()
+            .zip(&self.devices)
+            .map(|(role, pool)| pool.iter().position(|d| fits(&d.free, &role.spans, t)));
+        for pick in rooms.chain(devices) {
+            let Some(i) = pick else {
+                picks.truncate(before);
+                return false;
+            };
+            picks.push(i);
         }
         true
     }
@@ -203,44 +236,47 @@ impl<'q> Ctx<'q> {
         }
     }
 
-    /// Appends the slots at `t` (one per free staff member, in clinic order).
-    fn offer(&self, t: Millis, picks: &mut Vec<usize>, out: &mut Vec<Slot>) {
+    /// Finds the offers at `t` (one per free staff member, in clinic order): appends them to
+    /// `offers` and this start's room/device picks to `picks`, one block per start.
+    fn find(&self, t: Millis, picks: &mut Vec<usize>, offers: &mut Vec<Offer>) {
+        let block = picks.len();
         if !self.in_hours(t) || !self.pick_rooms_devices(t, picks) {
             return;
         }
-        let mut push = |staff: Option<usize>| {
-            let plan = self.plan(t, staff, picks);
-            out.push(Slot {
-                start: plan.start,
-                end: plan.end,
-                staff: plan.staff,
-                plan,
-            });
-        };
         match &self.roles.staff {
-            None => push(None),
+            None => offers.push(Offer {
+                t,
+                staff: None,
+                picks: block,
+            }),
             Some(spans) => {
-                for (i, s) in self.staff.iter().enumerate() {
-                    if fits(&s.free, spans, t) {
-                        push(Some(i));
-                    }
-                }
+                let free = self
+                    .staff
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| fits(&s.free, spans, t));
+                offers.extend(free.map(|(i, _)| Offer {
+                    t,
+                    staff: Some(i),
+                    picks: block,
+                }));
             }
         }
     }
 }
 
+/// A slot found but not yet planned: planning allocates, so [`slots`] finds every offer first
+/// and then fills an output of exactly the right size (most of its cost on a quiet calendar).
+struct Offer {
+    t: Millis,
+    staff: Option<usize>,
+    /// Where this start's room/device picks begin in the shared picks list.
+    picks: usize,
+}
+
 /// Whether every span of a pattern, moved to `t`, lies inside one interval of `free`.
 fn fits(free: &[Interval], spans: &Spans, t: Millis) -> bool {
     spans.iter().all(|s| covers(free, shifted(*s, t)))
-}
-
-/// Local dates `first..=last`.
-fn dates(first: Date, last: Date) -> impl Iterator<Item = Date> {
-    std::iter::successors(Some(first), move |d| {
-        d.tomorrow().ok().filter(|n| *n <= last)
-    })
-    .take_while(move |d| *d <= last)
 }
 
 /// The staff a query may use, in clinic order; empty when the service needs no staff.
@@ -272,15 +308,16 @@ fn candidate_starts(q: &Query<'_>, from: Date, to: Date) -> Vec<Millis> {
     if first > last {
         return out;
     }
-    for date in dates(first, last) {
-        if !q.location.is_closed(date) {
-            push_grid_starts(
-                date,
+    let mut open = Vec::new();
+    for day in local_days(first, last, tz) {
+        if !q.location.is_closed(day.date) {
+            open.clear();
+            day.expand(
+                q.location.hours.for_weekday(day.date.weekday()),
                 tz,
-                q.policy.grid_minutes,
-                &q.location.hours.on(date, tz),
-                &mut out,
+                &mut open,
             );
+            day.push_grid_starts(tz, q.policy.grid_minutes, &open, &mut out);
         }
     }
     out.retain(|&t| t >= earliest);
@@ -311,11 +348,21 @@ pub fn slots(q: &Query<'_>, holds: &HoldIndex) -> Vec<Slot> {
         return Vec::new();
     };
     let ctx = Ctx::build(q, holds, roles, Interval::new(lo, hi + 1), staff);
-    let mut picks = Vec::new();
-    let mut out = Vec::new();
+    let (mut picks, mut offers) = (Vec::new(), Vec::new());
     for &t in &starts {
-        ctx.offer(t, &mut picks, &mut out);
+        ctx.find(t, &mut picks, &mut offers);
     }
+    let width = ctx.rooms.len() + ctx.devices.len();
+    let mut out = Vec::with_capacity(offers.len());
+    out.extend(offers.iter().map(|o| {
+        let plan = ctx.plan(o.t, o.staff, &picks[o.picks..o.picks + width]);
+        Slot {
+            start: plan.start,
+            end: plan.end,
+            staff: plan.staff,
+            plan,
+        }
+    }));
     out
 }
 

@@ -23,6 +23,12 @@ pub(crate) fn normalize(v: &mut Vec<Interval>) {
 /// `a` minus `b`; both normalized, and so is the result.
 pub(crate) fn subtract(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
     let mut out = Vec::with_capacity(a.len() + b.len());
+    subtract_into(a, b, &mut out);
+    out
+}
+
+/// Appends `a` minus `b` to `out`; `a` and `b` normalized.
+pub(crate) fn subtract_into(a: &[Interval], b: &[Interval], out: &mut Vec<Interval>) {
     let mut j = 0;
     for iv in a {
         let mut start = iv.start;
@@ -42,7 +48,6 @@ pub(crate) fn subtract(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
             out.push(Interval::new(start, iv.end));
         }
     }
-    out
 }
 
 /// `set` clipped to `window`; `set` normalized, and so is the result.
