@@ -11,7 +11,6 @@ use crate::clinic::Staff;
 use crate::ids::{DeviceId, ResourceId, RoomId};
 use crate::time::{Interval, Millis, add_days, local_date, local_minute_of_day, start_of_day};
 use jiff::civil::Date;
-use std::collections::HashMap;
 
 /// How far [`alternatives`] looks on each side of the wanted start, in local days.
 pub const ALTERNATIVES_WINDOW_DAYS: i64 = 14;
@@ -265,8 +264,8 @@ impl<'q> Ctx<'q> {
     }
 }
 
-/// A slot found but not yet planned: planning allocates, so [`slots`] finds every offer first
-/// and then fills an output of exactly the right size (most of its cost on a quiet calendar).
+/// A slot found but not yet planned: planning allocates (most of the cost on a quiet calendar),
+/// so offers are found first, then only the ones returned are planned.
 struct Offer {
     t: Millis,
     staff: Option<usize>,
@@ -331,38 +330,57 @@ fn earliest_start(q: &Query<'_>) -> Millis {
         .saturating_add(i64::from(q.policy.min_notice_minutes) * MINUTE_MS)
 }
 
-/// Every bookable start in `q.from..=q.to` (local dates), one entry per (start, staff member),
-/// sorted by start, then by staff order in `clinic.staff`. Only staff qualified for the service
-/// at the location are offered (only `q.staff`, when set). A service that needs no staff yields
-/// one entry per start with `staff: None`. See the module docs for the rules.
-pub fn slots(q: &Query<'_>, holds: &HoldIndex) -> Vec<Slot> {
-    let roles = Roles::of(q.service);
-    let Ok(staff) = eligible_staff(q, &roles) else {
-        return Vec::new();
-    };
-    if roles.duration_ms <= 0 {
-        return Vec::new();
+/// Every offer of a query, found but not yet planned.
+struct Found<'q> {
+    ctx: Ctx<'q>,
+    /// Sorted by start, then staff order.
+    offers: Vec<Offer>,
+    picks: Vec<usize>,
+}
+
+impl Found<'_> {
+    /// Finds the offers of `q.from..=q.to`; `None` when there are none.
+    fn of<'q>(q: &'q Query<'q>, holds: &HoldIndex) -> Option<Found<'q>> {
+        let roles = Roles::of(q.service);
+        let staff = eligible_staff(q, &roles).ok()?;
+        if roles.duration_ms <= 0 {
+            return None;
+        }
+        let starts = candidate_starts(q, q.from, q.to);
+        let (&lo, &hi) = (starts.first()?, starts.last()?);
+        let ctx = Ctx::build(q, holds, roles, Interval::new(lo, hi + 1), staff);
+        let (mut picks, mut offers) = (Vec::new(), Vec::new());
+        for &t in &starts {
+            ctx.find(t, &mut picks, &mut offers);
+        }
+        Some(Found { ctx, offers, picks })
     }
-    let starts = candidate_starts(q, q.from, q.to);
-    let (Some(&lo), Some(&hi)) = (starts.first(), starts.last()) else {
-        return Vec::new();
-    };
-    let ctx = Ctx::build(q, holds, roles, Interval::new(lo, hi + 1), staff);
-    let (mut picks, mut offers) = (Vec::new(), Vec::new());
-    for &t in &starts {
-        ctx.find(t, &mut picks, &mut offers);
-    }
-    let width = ctx.rooms.len() + ctx.devices.len();
-    let mut out = Vec::with_capacity(offers.len());
-    out.extend(offers.iter().map(|o| {
-        let plan = ctx.plan(o.t, o.staff, &picks[o.picks..o.picks + width]);
+
+    fn slot(&self, o: &Offer) -> Slot {
+        let width = self.ctx.rooms.len() + self.ctx.devices.len();
+        let plan = self
+            .ctx
+            .plan(o.t, o.staff, &self.picks[o.picks..o.picks + width]);
         Slot {
             start: plan.start,
             end: plan.end,
             staff: plan.staff,
             plan,
         }
-    }));
+    }
+}
+
+/// Every bookable start in `q.from..=q.to` (local dates), one entry per (start, staff member),
+/// sorted by start, then by staff order in `clinic.staff`. Only staff qualified for the service
+/// at the location are offered (only `q.staff`, when set). A service that needs no staff yields
+/// one entry per start with `staff: None`. See the module docs for the rules.
+pub fn slots(q: &Query<'_>, holds: &HoldIndex) -> Vec<Slot> {
+    let Some(found) = Found::of(q, holds) else {
+        return Vec::new();
+    };
+    // Planning allocates: size the output once.
+    let mut out = Vec::with_capacity(found.offers.len());
+    out.extend(found.offers.iter().map(|o| found.slot(o)));
     out
 }
 
@@ -444,31 +462,26 @@ pub fn alternatives(q: &Query<'_>, around: Millis, holds: &HoldIndex, n: usize) 
         to: add_days(centre, ALTERNATIVES_WINDOW_DAYS),
         ..*q
     };
-    let all = slots(&wide, holds);
-    // Group the per-staff entries of each start and keep one.
-    let mut held: HashMap<(ResourceId, Date), Millis> = HashMap::new();
-    let mut chosen: Vec<Slot> = Vec::new();
-    let mut i = 0;
-    while i < all.len() {
-        let start = all[i].start;
-        let j = i + all[i..].iter().take_while(|s| s.start == start).count();
-        let group = &all[i..j];
-        let date = local_date(start, tz);
-        let pick = group
-            .iter()
-            .min_by_key(|s| {
-                s.staff.map_or(0, |id| {
-                    *held.entry((id.into(), date)).or_insert_with(|| {
-                        holds.held_ms(id.into(), day_window(date, tz), q.exclude)
-                    })
+    let Some(found) = Found::of(&wide, holds) else {
+        return Vec::new();
+    };
+    // The offers of one start are adjacent; keep the `n` starts nearest to `around`.
+    let mut groups: Vec<&[Offer]> = found.offers.chunk_by(|a, b| a.t == b.t).collect();
+    groups.sort_by_key(|g| ((g[0].t - around).abs(), g[0].t));
+    groups.truncate(n);
+    groups.sort_by_key(|g| g[0].t);
+    groups
+        .into_iter()
+        .filter_map(|group| {
+            let day = day_window(local_date(group[0].t, tz), tz);
+            let held = |o: &&Offer| {
+                o.staff.map_or(0, |i| {
+                    let id = found.ctx.staff[i].staff.id;
+                    holds.held_ms(id.into(), day, q.exclude)
                 })
-            })
-            .cloned();
-        chosen.extend(pick);
-        i = j;
-    }
-    chosen.sort_by_key(|s| ((s.start - around).abs(), s.start));
-    chosen.truncate(n);
-    chosen.sort_by_key(|s| s.start);
-    chosen
+            };
+            // Same rule as `plan_at`: fewest held minutes, ties by clinic order.
+            group.iter().min_by_key(held).map(|o| found.slot(o))
+        })
+        .collect()
 }
