@@ -44,28 +44,79 @@ impl Hold {
     }
 }
 
+/// One fence post every this many holds (see [`ResourceHolds::fence`]).
+const FENCE: usize = 32;
+
 /// The holds of one resource.
 #[derive(Clone, Debug, Default)]
 struct ResourceHolds {
     /// Every hold, sorted by `(start, end)`.
     all: Vec<Hold>,
+    /// `all[k * FENCE].interval.start` for every `k`: a summary small enough to stay in cache,
+    /// so a search over years of holds misses cache a few times instead of once per step.
+    fence: Vec<Millis>,
     /// The holds of `all` that last `LONG_MS` or more (few: vacations, long blocks).
     long: Vec<Hold>,
 }
 
 impl ResourceHolds {
+    /// Index of the first hold starting at or after `key`.
+    fn first_from(&self, key: Millis) -> usize {
+        let block = self.fence.partition_point(|&s| s < key);
+        let lo = block.saturating_sub(1) * FENCE;
+        let hi = (block * FENCE).min(self.all.len());
+        lo + self.all[lo..hi].partition_point(|h| h.interval.start < key)
+    }
+
     /// Holds that overlap `window`, in no particular order.
     fn overlapping(&self, window: Interval) -> impl Iterator<Item = &Hold> {
-        let from = self
-            .all
-            .partition_point(|h| h.interval.start <= window.start.saturating_sub(LONG_MS));
-        let to = self.all.partition_point(|h| h.interval.start < window.end);
+        // Short holds starting at or before `window.start - LONG_MS` end before the window.
+        let from = self.first_from(window.start.saturating_sub(LONG_MS).saturating_add(1));
+        let to = self.first_from(window.end);
         let short = self.all[from.min(to)..to]
             .iter()
             .filter(|h| h.interval.len() < LONG_MS);
         short
             .chain(self.long.iter())
             .filter(move |h| h.interval.overlaps(&window))
+    }
+
+    fn insert(&mut self, hold: Hold) {
+        let key = (hold.interval.start, hold.interval.end);
+        let from = self.first_from(hold.interval.start);
+        let at =
+            from + self.all[from..].partition_point(|h| (h.interval.start, h.interval.end) <= key);
+        self.all.insert(at, hold);
+        if hold.interval.len() >= LONG_MS {
+            self.long.push(hold);
+        }
+        self.refence(at);
+    }
+
+    /// Removes one hold equal to `hold`; whether there was one.
+    fn remove(&mut self, hold: Hold) -> bool {
+        let from = self.first_from(hold.interval.start);
+        let Some(i) = self.all[from..]
+            .iter()
+            .take_while(|h| h.interval.start == hold.interval.start)
+            .position(|h| *h == hold)
+        else {
+            return false;
+        };
+        self.all.remove(from + i);
+        if let Some(j) = self.long.iter().position(|h| *h == hold) {
+            self.long.swap_remove(j);
+        }
+        self.refence(from + i);
+        true
+    }
+
+    /// Rebuilds the fence posts from the block holding index `changed` on.
+    fn refence(&mut self, changed: usize) {
+        let block = changed / FENCE;
+        self.fence.truncate(block);
+        let posts = self.all.iter().skip(block * FENCE).step_by(FENCE);
+        self.fence.extend(posts.map(|h| h.interval.start));
     }
 }
 
@@ -88,14 +139,7 @@ impl HoldIndex {
         if hold.interval.is_empty() {
             return;
         }
-        let entry = self.by_resource.entry(resource).or_default();
-        let at = entry.all.partition_point(|h| {
-            (h.interval.start, h.interval.end) <= (hold.interval.start, hold.interval.end)
-        });
-        entry.all.insert(at, hold);
-        if hold.interval.len() >= LONG_MS {
-            entry.long.push(hold);
-        }
+        self.by_resource.entry(resource).or_default().insert(hold);
         if let Some(a) = hold.appointment {
             self.by_appointment
                 .entry(a)
@@ -111,24 +155,12 @@ impl HoldIndex {
             return;
         };
         for (resource, iv) in rows {
-            let Some(entry) = self.by_resource.get_mut(&resource) else {
-                continue;
-            };
-            let key = (iv.start, iv.end);
-            let from = entry
-                .all
-                .partition_point(|h| (h.interval.start, h.interval.end) < key);
-            let same = |h: &Hold| h.interval == iv && h.appointment == Some(appointment);
-            if let Some(i) = entry.all[from..]
-                .iter()
-                .take_while(|h| h.interval == iv)
-                .position(same)
-            {
-                entry.all.remove(from + i);
+            let removed = self
+                .by_resource
+                .get_mut(&resource)
+                .is_some_and(|entry| entry.remove(Hold::appointment(iv, appointment)));
+            if removed {
                 self.len -= 1;
-            }
-            if let Some(i) = entry.long.iter().position(same) {
-                entry.long.swap_remove(i);
             }
         }
     }
@@ -234,6 +266,7 @@ impl FromIterator<(ResourceId, Hold)> for HoldIndex {
             entry
                 .all
                 .sort_by_key(|h| (h.interval.start, h.interval.end));
+            entry.refence(0);
         }
         index
     }

@@ -1,9 +1,10 @@
 //! Tests of the availability engine: a small fixture builder shared by the unit tests
 //! (`unit.rs`, `halo.rs`), the daylight-saving tests (`dst.rs`) and the property tests
-//! (`props.rs`).
+//! (`props.rs` for the engine, `index.rs` for the hold index).
 
 mod dst;
 mod halo;
+mod index;
 mod props;
 mod unit;
 
