@@ -15,6 +15,42 @@ use jiff::civil::Date;
 /// How far [`alternatives`] looks on each side of the wanted start, in local days.
 pub const ALTERNATIVES_WINDOW_DAYS: i64 = 14;
 
+impl Query<'_> {
+    /// The instants whose holds [`slots`] may read for this query: a caller that loads holds
+    /// from storage must load at least every hold overlapping this interval.
+    pub fn hold_window(&self) -> Interval {
+        self.hold_window_for(self.from, self.to)
+    }
+
+    /// The instants whose holds [`plan_at`] may read for `start`: the chain, and the whole local
+    /// day for the auto-assignment rule.
+    pub fn hold_window_at(&self, start: Millis) -> Interval {
+        let date = local_date(start, self.location.zone.tz());
+        self.hold_window_for(date, date)
+    }
+
+    /// The instants whose holds [`alternatives`] may read around `around`.
+    pub fn hold_window_around(&self, around: Millis) -> Interval {
+        let centre = local_date(around, self.location.zone.tz());
+        self.hold_window_for(
+            add_days(centre, -ALTERNATIVES_WINDOW_DAYS),
+            add_days(centre, ALTERNATIVES_WINDOW_DAYS),
+        )
+    }
+
+    /// Starts on local dates `from..=to`, widened by the chain and buffers.
+    fn hold_window_for(&self, from: Date, to: Date) -> Interval {
+        let tz = self.location.zone.tz();
+        let extent = Roles::of(self.service).extent;
+        let lo = start_of_day(from, tz).unwrap_or(Millis::MIN);
+        let hi = start_of_day(add_days(to, 1), tz).unwrap_or(Millis::MAX);
+        Interval::new(
+            lo.saturating_add(extent.start),
+            hi.saturating_add(extent.end),
+        )
+    }
+}
+
 /// A staff member with their working time and free time inside the window.
 struct StaffFree<'a> {
     staff: &'a Staff,

@@ -300,6 +300,17 @@ fn make_query<'a>(w: &'a World, b: &'a Built) -> Query<'a> {
     }
 }
 
+/// Only the holds of `index` that overlap `window`: what a caller loading
+/// `Query::hold_window*` from storage would have.
+fn restricted(q: &Query<'_>, index: &HoldIndex, window: Interval) -> HoldIndex {
+    q.clinic
+        .resources_at(q.location.id)
+        .into_iter()
+        .flat_map(|r| index.holds(r).iter().map(move |h| (r, *h)))
+        .filter(|(_, h)| h.interval.overlaps(&window))
+        .collect()
+}
+
 /// Oracle: whether any hold of `r` (not of `exclude`) overlaps `iv`, by scanning them all.
 fn clashes(index: &HoldIndex, r: ResourceId, iv: Interval, exclude: Option<AppointmentId>) -> bool {
     index
@@ -454,11 +465,16 @@ proptest! {
         for pair in offered.windows(2) {
             prop_assert!((pair[0].start, position(&pair[0])) < (pair[1].start, position(&pair[1])));
         }
+        // The hold windows name every hold the engine reads.
+        prop_assert_eq!(&slots(&q, &restricted(&q, &b.index, q.hold_window())), &offered);
         for s in &offered {
             check_slot(&q, &b.index, s)?;
             let mine = Query { staff: s.staff.or(q.staff), ..q };
             let planned = plan_at(&mine, s.start, &b.index);
             prop_assert_eq!(planned.as_ref(), Ok(&s.plan));
+            let near = restricted(&q, &b.index, q.hold_window_at(s.start));
+            let auto = plan_at(&q, s.start, &near);
+            prop_assert_eq!(auto, plan_at(&q, s.start, &b.index));
         }
         // Completeness: every grid wall time of the window, for each staff member.
         let staff: Vec<Option<StaffId>> = if q.service.needs_staff() {
@@ -542,6 +558,8 @@ proptest! {
         let q = make_query(&w, &b);
         let around = at(w.base, 0, 0) + minute * MIN;
         let alt = alternatives(&q, around, &b.index, n);
+        let near = restricted(&q, &b.index, q.hold_window_around(around));
+        prop_assert_eq!(&alternatives(&q, around, &near, n), &alt);
         let centre = local_date(around, &chicago());
         let wide = Query {
             from: add_days(centre, -ALTERNATIVES_WINDOW_DAYS),
