@@ -23,14 +23,24 @@
 //!   laser room through numbing and laser); likewise one device per device kind. Rooms and
 //!   devices are available whenever the location is open. The first free one in
 //!   `clinic.rooms` / `clinic.devices` order is taken.
+//! - **Segments**: each resource is held only during the segments that need it. Halo (45 min
+//!   numbing: room; 60 min laser: provider + room + device) leaves the provider and the device
+//!   free during numbing, so a provider can laser one client while the next one numbs.
 //! - **Buffers**: `buffer_before` extends backwards the holds of the resources the first segment
-//!   uses; `buffer_after` extends forwards the holds of the resources the last segment uses.
-//!   Halo (45 min numbing: room; 60 min laser: provider + room + device) therefore frees the
-//!   provider and the device during numbing, and a provider can start a second client's laser
-//!   while the first client numbs.
+//!   uses (setup); `buffer_after` extends forwards the holds of the resources the last segment
+//!   uses (cleaning). Halo at 10:00 with 15 min after holds the room 10:00-12:00 and provider and
+//!   device 10:45-12:00; 10 min before would extend only the room's hold (numbing needs only the
+//!   room), to 09:50. Buffers count towards the chain that must fit in opening hours, and towards
+//!   the staff member's working hours when they extend a staff hold; [`Slot::end`] and
+//!   [`Plan::end`] exclude them.
 //!
-//! Touching holds of one resource merge into one hold row; [`Plan::holds`] lists the exact rows
-//! to write, buffers included.
+//! Within one booking, touching holds of one resource merge into one row; [`Plan::holds`] lists
+//! the exact rows to write, buffers included.
+//!
+//! [`plan_at`] checks in this order and reports the first failure: qualification
+//! (`StaffNotQualified`, `NoQualifiedStaff`), `NotOnGrid`, `TooSoon`, `BeyondHorizon`, `Closed`,
+//! `OutsideHours` (location hours, or every candidate's working hours), `Taken` (holds, time off,
+//! rooms, devices).
 //!
 //! **Staff auto-assignment** (when [`Query::staff`] is `None`, in [`plan_at`] and
 //! [`alternatives`]): among the qualified staff free for the whole chain, the one with the fewest
@@ -43,6 +53,8 @@
 //! window by binary search, then turns hours, breaks, time off and holds into one short free
 //! list per resource. Each candidate start is then a few binary searches in those short lists,
 //! so the cost depends on the window and the clinic's size, not on the total number of holds.
+//! A caller that loads holds from storage per request needs only those overlapping
+//! [`Query::hold_window`] (or `hold_window_at` / `hold_window_around`).
 
 mod engine;
 mod grid;
