@@ -9,9 +9,11 @@
 
 mod catalog;
 mod history;
+mod posts;
 
 pub use catalog::clinic;
 pub use history::{HistoryOptions, history};
+pub use posts::{pages, posts};
 
 use uuid::Uuid;
 

@@ -8,8 +8,11 @@
 //! failing with `SQLITE_BUSY`) and a pool of readers; PostgreSQL uses one pool.
 
 pub mod audit;
+pub mod blog;
 pub mod clock;
+pub mod contact;
 pub mod error;
+pub mod pages;
 pub mod seal;
 
 mod backup;
