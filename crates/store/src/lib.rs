@@ -12,15 +12,18 @@ pub mod blog;
 pub mod clock;
 pub mod contact;
 pub mod error;
-pub mod outbox;
 pub mod pages;
 pub mod seal;
 
 mod backup;
+pub mod bookings;
 mod clinic;
 mod seed;
 mod users;
 
+pub use bookings::{
+    Appointment, BookError, BookOutcome, Booked, IdempotencyKey, NewBooking, Status,
+};
 pub use clinic::ClinicRecord;
 pub use error::StoreError;
 pub use seal::{Sealer, SecretKey};

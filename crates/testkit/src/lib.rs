@@ -132,6 +132,31 @@ impl TestDb {
         }
     }
 
+    /// Runs a `SELECT COUNT(*) ...` (or any single-integer query) on a raw connection.
+    pub async fn raw_count(&self, sql: &str) -> i64 {
+        let row: (i64,) = match self.kind {
+            Kind::Sqlite => {
+                let path = self.url.trim_start_matches("sqlite://");
+                let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+                let mut c = sqlx::SqliteConnection::connect_with(&opts)
+                    .await
+                    .expect("connect");
+                sqlx::query_as(sql)
+                    .fetch_one(&mut c)
+                    .await
+                    .expect("count query")
+            }
+            Kind::Postgres => {
+                let mut c = PgConnection::connect(&self.url).await.expect("connect");
+                sqlx::query_as(sql)
+                    .fetch_one(&mut c)
+                    .await
+                    .expect("count query")
+            }
+        };
+        row.0
+    }
+
     /// A temp directory that lives as long as the database (SQLite only).
     pub fn dir(&self) -> Option<PathBuf> {
         self.dir.as_ref().map(|d| d.path().to_path_buf())
@@ -250,6 +275,11 @@ async fn ensure_template(server: &str) -> String {
         let store = connect(&with_database(server, &building)).await;
         store.migrate().await.expect("migrate template");
         store.close().await;
+        sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()")
+            .bind(&building)
+            .execute(&mut admin)
+            .await
+            .expect("close template connections");
         admin
             .execute(format!("ALTER DATABASE {building} RENAME TO {name}").as_str())
             .await

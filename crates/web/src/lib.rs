@@ -3,12 +3,16 @@
 //! view. [`build`] is the one path from configuration to a running router, used by the binary
 //! and by the tests alike.
 
+pub mod api;
+pub mod booking;
 pub mod config;
 pub mod error;
 mod health;
+pub mod holds;
 mod middleware;
 mod site;
 pub mod state;
+pub mod views;
 
 pub use config::AppConfig;
 pub use error::{ApiError, PageError};
@@ -23,6 +27,7 @@ use tokio::net::TcpListener;
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(health::router())
+        .merge(api::router())
         .merge(site::router())
         .fallback(error::not_found);
     middleware::wrap(routes, &state).with_state(state)

@@ -1,10 +1,16 @@
-//! Shared application state: the store, the current clinic snapshot, settings and the clock.
+//! Shared application state: the store, the current clinic snapshot, settings, the clock, the
+//! availability snapshot and the hook that wakes the mail worker.
 
 use crate::config::AppConfig;
+use crate::holds::HoldCache;
 use medspa_core::clinic::Clinic;
 use medspa_store::Store;
 use medspa_store::clock::Clock;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+/// Wakes the outbox worker after a commit that queued mail.
+pub type MailNudge = Arc<dyn Fn() + Send + Sync>;
 
 /// Everything a handler may use. Cheap to clone.
 #[derive(Clone)]
@@ -12,17 +18,42 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<AppConfig>,
     pub clock: Arc<dyn Clock>,
+    pub holds: Arc<HoldCache>,
     clinic: Arc<RwLock<Arc<Clinic>>>,
+    nudge: Option<MailNudge>,
 }
 
 impl AppState {
     /// State over a loaded clinic.
     pub fn new(store: Store, clinic: Clinic, config: AppConfig, clock: Arc<dyn Clock>) -> Self {
+        // One instance on SQLite owns every write; on PostgreSQL other instances may book too.
+        let ttl = if store.backend_name() == "sqlite" {
+            Duration::from_secs(60)
+        } else {
+            Duration::from_secs(2)
+        };
+        let holds = Arc::new(HoldCache::new(ttl, config.policy.horizon_days + 1));
         Self {
             store,
             config: Arc::new(config),
             clock,
+            holds,
             clinic: Arc::new(RwLock::new(Arc::new(clinic))),
+            nudge: None,
+        }
+    }
+
+    /// Sets the hook that wakes the mail worker.
+    #[must_use]
+    pub fn with_mail_nudge(mut self, nudge: MailNudge) -> Self {
+        self.nudge = Some(nudge);
+        self
+    }
+
+    /// Wakes the mail worker (no-op without one).
+    pub fn mail_nudge(&self) {
+        if let Some(n) = &self.nudge {
+            n();
         }
     }
 

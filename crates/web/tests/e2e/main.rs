@@ -3,5 +3,8 @@
 
 #![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
+mod api_booking;
+mod api_concurrency;
+mod api_dst;
 mod common;
 mod site_basics;

@@ -1,0 +1,146 @@
+//! An in-memory snapshot of each location's active holds, so availability answers without a
+//! database round trip. It is a cache, never the authority: every booking re-checks inside its
+//! transaction and the database rejects overlaps. Local writes update the snapshot at once;
+//! writes by other app instances (PostgreSQL) show up when it expires (`ttl`).
+
+use medspa_core::availability::{Hold, HoldIndex};
+use medspa_core::time::Interval;
+use medspa_core::{AppointmentId, LocationId, ResourceId};
+use medspa_store::{Store, StoreError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const DAY_MS: i64 = 86_400_000;
+
+struct Entry {
+    index: Arc<HoldIndex>,
+    from_ms: i64,
+    to_ms: i64,
+    loaded: Instant,
+    /// Shortened by [`HoldCache::invalidate`].
+    ttl: Duration,
+}
+
+/// After an invalidation, a snapshot is still used for this long: a burst of lost races
+/// (hundreds of clients after one slot) then costs a few reloads, not one each.
+const MIN_RELOAD_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Per-location hold snapshots.
+pub struct HoldCache {
+    ttl: Duration,
+    /// How far past the requested window a reload reads, so the next queries hit.
+    lookahead_ms: i64,
+    entries: Mutex<HashMap<LocationId, Entry>>,
+    loading: tokio::sync::Mutex<()>,
+}
+
+impl HoldCache {
+    /// A cache whose snapshots expire after `ttl` and cover at least `lookahead_days` ahead.
+    pub fn new(ttl: Duration, lookahead_days: u32) -> Self {
+        Self {
+            ttl,
+            lookahead_ms: i64::from(lookahead_days) * DAY_MS,
+            entries: Mutex::new(HashMap::new()),
+            loading: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn fresh(&self, location: LocationId, from_ms: i64, to_ms: i64) -> Option<Arc<HoldIndex>> {
+        let entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries
+            .get(&location)
+            .filter(|e| {
+                e.from_ms <= from_ms && to_ms <= e.to_ms && e.loaded.elapsed() < e.ttl.min(self.ttl)
+            })
+            .map(|e| e.index.clone())
+    }
+
+    /// The holds of `location` covering `[from_ms, to_ms)`.
+    pub async fn get(
+        &self,
+        store: &Store,
+        location: LocationId,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Arc<HoldIndex>, StoreError> {
+        if let Some(index) = self.fresh(location, from_ms, to_ms) {
+            return Ok(index);
+        }
+        // One loader at a time; whoever waited finds the fresh snapshot.
+        let _guard = self.loading.lock().await;
+        if let Some(index) = self.fresh(location, from_ms, to_ms) {
+            return Ok(index);
+        }
+        let lo = from_ms - 2 * DAY_MS;
+        let hi = to_ms.max(from_ms + self.lookahead_ms) + 2 * DAY_MS;
+        let index = Arc::new(store.holds_between(location, lo, hi).await?);
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries.insert(
+            location,
+            Entry {
+                index: index.clone(),
+                from_ms: lo,
+                to_ms: hi,
+                loaded: Instant::now(),
+                ttl: self.ttl,
+            },
+        );
+        Ok(index)
+    }
+
+    fn update(&self, location: LocationId, f: impl FnOnce(&mut HoldIndex)) {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(e) = entries.get_mut(&location) {
+            f(Arc::make_mut(&mut e.index));
+        }
+    }
+
+    /// Records a committed booking's (or reschedule's) holds, replacing the appointment's
+    /// earlier ones.
+    pub fn held(
+        &self,
+        location: LocationId,
+        appointment: AppointmentId,
+        holds: &[(ResourceId, Interval)],
+    ) {
+        self.update(location, |index| {
+            index.remove_appointment(appointment);
+            for (resource, interval) in holds {
+                index.insert(
+                    *resource,
+                    Hold {
+                        interval: *interval,
+                        appointment: Some(appointment),
+                    },
+                );
+            }
+        });
+    }
+
+    /// Records a committed cancellation.
+    pub fn released(&self, location: LocationId, appointment: AppointmentId) {
+        self.update(location, |index| index.remove_appointment(appointment));
+    }
+
+    /// Marks every snapshot stale (after a race was lost, or settings changed): the next read
+    /// reloads, but no sooner than [`MIN_RELOAD_INTERVAL`] after the last load.
+    pub fn invalidate(&self) {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for e in entries.values_mut() {
+            e.ttl = MIN_RELOAD_INTERVAL;
+        }
+    }
+}
