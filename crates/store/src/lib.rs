@@ -12,6 +12,7 @@ pub mod blog;
 pub mod clock;
 pub mod contact;
 pub mod error;
+pub mod outbox;
 pub mod pages;
 pub mod seal;
 
