@@ -441,7 +441,7 @@ fn follow_ups(plan: &MailPlan<'_>, suffix: &str) -> Vec<OutboxMessage> {
         .reminder_offsets
         .iter()
         .copied()
-        .filter(|o| o.is_positive())
+        .filter(SignedDuration::is_positive)
         .collect();
     offsets.sort_unstable_by(|a, b| b.cmp(a));
     offsets.dedup();

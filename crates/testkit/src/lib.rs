@@ -6,6 +6,8 @@
 //! is used. `./scripts/test` always sets the URL (starting a throwaway cluster if needed).
 //! Under `CI=true` a missing PostgreSQL fails the test instead of skipping it.
 
+pub mod smtp;
+
 use medspa_store::{ConnectOptions, DatabaseUrl, SecretKey, Store};
 use sha2::{Digest, Sha256};
 use sqlx::{Connection, Executor, PgConnection};

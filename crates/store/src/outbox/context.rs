@@ -13,6 +13,7 @@ use jiff::{Timestamp, Zoned};
 use medspa_core::AppointmentId;
 use medspa_core::clinic::Address;
 use std::fmt;
+use std::fmt::Write as _;
 use uuid::Uuid;
 
 /// The clinic as an email shows it.
@@ -252,7 +253,7 @@ fn percent_encode(raw: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out

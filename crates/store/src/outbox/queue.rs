@@ -35,7 +35,7 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
             base: Duration::from_secs(30),
-            cap: Duration::from_secs(3600),
+            cap: Duration::from_hours(1),
             max_attempts: 8,
         }
     }
@@ -373,11 +373,12 @@ impl Store {
         const COUNTS: &str = "SELECT status, COUNT(*) FROM outbox GROUP BY status";
         const DUE_SQL: &str = "SELECT COUNT(*), MIN(send_after_ms) FROM outbox \
              WHERE status = 'pending' AND send_after_ms <= $1";
-        let (counts, due): (Vec<(String, i64)>, (i64, Option<i64>)) = read!(self, |pool| {
-            let counts = sqlx::query_as(COUNTS).fetch_all(pool).await?;
-            let due = sqlx::query_as(DUE_SQL).bind(now_ms).fetch_one(pool).await?;
-            Ok::<_, sqlx::Error>((counts, due))
-        })?;
+        let counts: Vec<(String, i64)> =
+            read!(self, |pool| sqlx::query_as(COUNTS).fetch_all(pool).await)?;
+        let due: (i64, Option<i64>) = read!(self, |pool| sqlx::query_as(DUE_SQL)
+            .bind(now_ms)
+            .fetch_one(pool)
+            .await)?;
         let mut s = OutboxSummary {
             due: due.0,
             oldest_due_ms: due.1,

@@ -214,29 +214,32 @@ fn rewriting_a_booking_is_idempotent_and_a_reschedule_is_fresh() {
     let start = at(2026, 12, 10, 10, 30);
     let now = at(2026, 11, 20, 15, 0);
     let f = Fixture::new(start);
-    let a = plan_booking_messages(&f.plan(start, now));
-    let b = plan_booking_messages(&f.plan(start, now));
+    let first = plan_booking_messages(&f.plan(start, now));
+    let again = plan_booking_messages(&f.plan(start, now));
     let keys = |v: &[OutboxMessage]| v.iter().map(|m| m.dedupe_key.clone()).collect::<Vec<_>>();
-    assert_eq!(keys(&a), keys(&b));
+    assert_eq!(keys(&first), keys(&again));
 
     let moved = at(2026, 12, 11, 14, 0);
-    let r = plan_reschedule_messages(&f.plan(moved, now), start);
-    assert_eq!(r[0].kind, MailKind::Reschedule);
-    assert_eq!(r[0].payload.previous_start_ms, Some(start.as_millisecond()));
-    assert!(keys(&r).iter().all(|k| !keys(&a).contains(k)));
+    let resched = plan_reschedule_messages(&f.plan(moved, now), start);
+    assert_eq!(resched[0].kind, MailKind::Reschedule);
+    assert_eq!(
+        resched[0].payload.previous_start_ms,
+        Some(start.as_millisecond())
+    );
+    assert!(keys(&resched).iter().all(|k| !keys(&first).contains(k)));
     // Moving back to the original time later still writes fresh reminders.
     let later = now.checked_add(SignedDuration::from_hours(1)).unwrap();
     let back = plan_reschedule_messages(&f.plan(start, later), moved);
     assert!(
         keys(&back)
             .iter()
-            .all(|k| !keys(&a).contains(k) && !keys(&r).contains(k))
+            .all(|k| !keys(&first).contains(k) && !keys(&resched).contains(k))
     );
     assert!(back.iter().any(|m| m.kind == MailKind::Reminder));
 
-    let c = plan_cancel_messages(f.id, "ana@example.com", start, now);
-    assert_eq!(c.len(), 1);
-    assert_eq!(c[0].kind, MailKind::Cancellation);
+    let cancel = plan_cancel_messages(f.id, "ana@example.com", start, now);
+    assert_eq!(cancel.len(), 1);
+    assert_eq!(cancel[0].kind, MailKind::Cancellation);
 }
 
 #[test]
