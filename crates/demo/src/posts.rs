@@ -28,7 +28,10 @@ const POSTS: &[(&str, &str, i64)] = &[
 
 /// `(slug, Markdown with a `title` front matter)` for each editable page.
 const PAGES: &[(&str, &str)] = &[
-    ("accessibility", include_str!("../posts/pages/accessibility.md")),
+    (
+        "accessibility",
+        include_str!("../posts/pages/accessibility.md"),
+    ),
     (
         "health-and-safety",
         include_str!("../posts/pages/health-and-safety.md"),
@@ -84,11 +87,18 @@ mod tests {
         let today = jiff::civil::date(2026, 11, 25);
         let posts = posts(today);
         assert!(posts.len() >= 3);
-        assert!(posts.iter().any(|p| p.slug.as_str().contains("pores")
-            && p.body_markdown.contains("Halo")));
+        assert!(
+            posts
+                .iter()
+                .any(|p| p.slug.as_str().contains("pores") && p.body_markdown.contains("Halo"))
+        );
         assert!(posts.iter().all(|p| p.published_on < today && !p.draft));
         let pages = pages();
         assert_eq!(pages.len(), 2);
-        assert!(pages.iter().all(|p| !p.title.is_empty() && p.body_markdown.len() > 200));
+        assert!(
+            pages
+                .iter()
+                .all(|p| !p.title.is_empty() && p.body_markdown.len() > 200)
+        );
     }
 }

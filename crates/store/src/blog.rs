@@ -159,7 +159,11 @@ impl Store {
     }
 
     /// A public post: not a draft and published on or before `today`.
-    pub async fn published_post(&self, slug: &str, today: Date) -> Result<Option<Post>, StoreError> {
+    pub async fn published_post(
+        &self,
+        slug: &str,
+        today: Date,
+    ) -> Result<Option<Post>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM blog_posts WHERE slug = $1 AND draft = $2 AND published_on <= $3"
         );

@@ -6,10 +6,13 @@
 pub mod api;
 pub mod booking;
 pub mod config;
+pub mod csrf;
 pub mod error;
+pub mod forms;
 mod health;
 pub mod holds;
 mod middleware;
+pub mod rate_limit;
 mod site;
 pub mod state;
 pub mod views;
@@ -28,8 +31,9 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(health::router())
         .merge(api::router())
-        .merge(site::router())
+        .merge(site::router(&state))
         .fallback(error::not_found);
+    let routes = rate_limit::apply(routes, &state);
     middleware::wrap(routes, &state).with_state(state)
 }
 

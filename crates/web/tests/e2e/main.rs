@@ -8,3 +8,7 @@ mod api_concurrency;
 mod api_dst;
 mod common;
 mod site_basics;
+mod site_blog;
+mod site_contact;
+mod site_pages;
+mod site_treatments;

@@ -49,6 +49,13 @@ pub async fn spawn_with(kind: Kind, tweak: impl FnOnce(&mut AppConfig)) -> Optio
         .insert_clinic(&medspa_demo::clinic(today))
         .await
         .unwrap();
+    // The demo's blog posts and editable pages, as `medspa demo` creates them.
+    for page in medspa_demo::pages() {
+        store.upsert_page(&page, now.as_millisecond()).await.unwrap();
+    }
+    for post in medspa_demo::posts(today) {
+        store.upsert_post(&post, now.as_millisecond()).await.unwrap();
+    }
     let clinic = store.load_clinic().await.unwrap().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

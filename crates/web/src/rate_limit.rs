@@ -1,0 +1,247 @@
+//! Rate limiting of public POSTs per client IP (`MEDSPA_RATE_LIMIT_PER_MINUTE`, 0 = off).
+//!
+//! One token bucket per client IP: `per_minute` tokens, refilled continuously, so a burst of
+//! `per_minute` requests passes and then about one request every `60 / per_minute` seconds.
+//! A refused request gets 429 with `Retry-After` (whole seconds): `application/problem+json`
+//! (`code: rate_limited`) under `/api/`, the friendly error page elsewhere.
+//!
+//! [`apply`] wraps the whole router once (in `crate::router`): it counts every POST, PUT,
+//! PATCH and DELETE except the back office's signed-in actions (`/admin/*` other than
+//! `/admin/login`), so new public forms and API routes are covered without doing anything.
+//! [`RateLimiter`] is public for a route that wants a second, stricter budget of its own.
+//!
+//! The client IP is [`ClientIp`]: the TCP peer, or, when the peer is a reverse proxy on this
+//! host or a private network (loopback, 10/8, 172.16/12, 192.168/16, fc00::/7), the rightmost
+//! address of its `X-Forwarded-For`. State lives in memory, per app instance.
+
+use crate::error::{ApiError, PageError};
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// Buckets kept before idle ones are pruned.
+const PRUNE_ABOVE: usize = 10_000;
+
+/// Per-IP token buckets.
+#[derive(Debug)]
+pub struct RateLimiter {
+    per_minute: u32,
+    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Bucket {
+    tokens: f64,
+    updated: Instant,
+}
+
+impl RateLimiter {
+    /// A limiter allowing `per_minute` requests per IP per minute (0 = unlimited).
+    pub fn new(per_minute: u32) -> Self {
+        Self {
+            per_minute,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes one token for `ip`; `Err(retry_after)` when the bucket is empty.
+    pub fn check(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.check_at(ip, Instant::now())
+    }
+
+    fn check_at(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+        if self.per_minute == 0 {
+            return Ok(());
+        }
+        let capacity = f64::from(self.per_minute);
+        let per_second = capacity / 60.0;
+        let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
+        if buckets.len() > PRUNE_ABOVE {
+            // A bucket that would be full again holds no information.
+            buckets.retain(|_, b| {
+                b.tokens + now.duration_since(b.updated).as_secs_f64() * per_second < capacity
+            });
+        }
+        let b = buckets.entry(ip).or_insert(Bucket {
+            tokens: capacity,
+            updated: now,
+        });
+        let elapsed = now.saturating_duration_since(b.updated).as_secs_f64();
+        b.tokens = (b.tokens + elapsed * per_second).min(capacity);
+        b.updated = now;
+        if b.tokens >= 1.0 {
+            b.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - b.tokens) / per_second))
+        }
+    }
+}
+
+/// The client's IP address (see the module docs for proxies). Never fails: without connection
+/// info (a router driven in-process) it is `0.0.0.0`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
+impl ClientIp {
+    /// The client IP of a request's parts.
+    pub fn from_parts(headers: &HeaderMap, peer: Option<SocketAddr>) -> Self {
+        let Some(peer) = peer.map(|p| p.ip()) else {
+            return Self(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        };
+        if is_trusted_proxy(peer)
+            && let Some(forwarded) = headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+                .next_back()
+        {
+            return Self(forwarded);
+        }
+        Self(peer)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0);
+        Ok(Self::from_parts(&parts.headers, peer))
+    }
+}
+
+fn is_trusted_proxy(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback() || v4.is_private(),
+        IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00
+                || v6
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| v4.is_loopback() || v4.is_private())
+        }
+    }
+}
+
+/// Whether a request counts against the public POST budget.
+pub fn is_limited(method: &Method, path: &str) -> bool {
+    let unsafe_method = matches!(
+        *method,
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    );
+    let signed_in_admin = path.starts_with("/admin/") && path != "/admin/login";
+    unsafe_method && !signed_in_admin
+}
+
+/// Wraps `routes` in the public POST limit from the configuration.
+pub fn apply(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
+    let limiter = Arc::new(RateLimiter::new(state.config.rate_limit_per_minute));
+    routes.layer(from_fn_with_state(limiter, limit))
+}
+
+async fn limit(
+    State(limiter): State<Arc<RateLimiter>>,
+    ClientIp(ip): ClientIp,
+    req: Request,
+    next: Next,
+) -> Response {
+    if is_limited(req.method(), req.uri().path())
+        && let Err(wait) = limiter.check(ip)
+    {
+        tracing::warn!("public POST rate limit reached");
+        return too_many_requests(req.uri().path(), wait);
+    }
+    next.run(req).await
+}
+
+/// The 429 answer: problem+json under `/api/`, the error page elsewhere, with `Retry-After`.
+pub fn too_many_requests(path: &str, retry_after: Duration) -> Response {
+    let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+    let secs = secs.max(1);
+    let mut res = if path.starts_with("/api/") {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "Too many requests",
+            format!("Too many requests from your address. Try again in {secs} seconds."),
+        )
+        .into_response()
+    } else {
+        PageError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many attempts",
+            &format!(
+                "We received a lot of requests from your connection in a short time. Please wait \
+                 {secs} seconds, then go back and try again, or call us."
+            ),
+        )
+        .into_response()
+    };
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_refills_over_time() {
+        let l = RateLimiter::new(3);
+        let ip: IpAddr = "203.0.113.9".parse().unwrap();
+        let other: IpAddr = "203.0.113.10".parse().unwrap();
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            assert!(l.check_at(ip, t0).is_ok());
+        }
+        let wait = l.check_at(ip, t0).unwrap_err();
+        assert!(
+            wait > Duration::from_secs(19) && wait <= Duration::from_secs(20),
+            "{wait:?}"
+        );
+        assert!(l.check_at(other, t0).is_ok(), "buckets are per IP");
+        assert!(l.check_at(ip, t0 + Duration::from_secs(20)).is_ok());
+        assert!(RateLimiter::new(0).check_at(ip, t0).is_ok());
+    }
+
+    #[test]
+    fn forwarded_for_only_from_local_proxies() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            "198.51.100.1, 203.0.113.7".parse().unwrap(),
+        );
+        let local: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let public: SocketAddr = "198.51.100.50:5000".parse().unwrap();
+        assert_eq!(
+            ClientIp::from_parts(&h, Some(local)).0,
+            "203.0.113.7".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(ClientIp::from_parts(&h, Some(public)).0, public.ip());
+    }
+
+    #[test]
+    fn which_requests_count() {
+        assert!(is_limited(&Method::POST, "/contact"));
+        assert!(is_limited(&Method::POST, "/api/v1/bookings"));
+        assert!(is_limited(&Method::POST, "/admin/login"));
+        assert!(!is_limited(&Method::POST, "/admin/users"));
+        assert!(!is_limited(&Method::GET, "/contact"));
+    }
+}
