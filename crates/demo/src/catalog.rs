@@ -328,29 +328,38 @@ pub fn clinic(today: Date) -> Clinic {
         .map(|(s, pos)| service(s, pos))
         .collect();
     let weekdays = [Monday, Tuesday, Wednesday, Thursday, Friday];
-    let mut hours = schedule(&weekdays, (9, 0), (18, 0));
-    hours.days[3] = vec![range((9, 0), (19, 0))]; // late Thursday
-    hours.add(Saturday, range((9, 0), (15, 0)));
-    let lunch = |days: &[Weekday]| schedule(days, (12, 30), (13, 0));
+    let mut hours = schedule(&weekdays, (8, 0), (20, 0));
+    hours.add(Saturday, range((9, 0), (17, 0)));
 
-    let person = |key: &str,
-                  name: &str,
-                  title: &str,
-                  bio: &str,
-                  slugs: &[&str],
-                  days: &[Weekday],
-                  from: (i8, i8),
-                  to: (i8, i8)| Staff {
-        id: StaffId::new(demo_id(&format!("staff/{key}"))),
-        location_id: location,
-        name: name.to_owned(),
-        title: title.to_owned(),
-        bio: bio.to_owned(),
-        services: slugs.iter().map(|s| service_id(s)).collect(),
-        hours: schedule(days, from, to),
-        breaks: lunch(days),
-        time_off: Vec::new(),
-    };
+    // (key, name, title, bio, services, shifts as (days, from, to, lunch start))
+    type Shift<'a> = (&'a [Weekday], (i8, i8), (i8, i8), (i8, i8));
+    let person =
+        |key: &str, name: &str, title: &str, bio: &str, slugs: &[&str], shifts: &[Shift<'_>]| {
+            let mut hours = WeeklySchedule::default();
+            let mut breaks = WeeklySchedule::default();
+            for (days, from, to, lunch) in shifts {
+                for d in *days {
+                    hours.add(*d, range(*from, *to));
+                    let end = i32::from(lunch.0) * 60 + i32::from(lunch.1) + 30;
+                    let end = (
+                        i8::try_from(end / 60).unwrap_or(23),
+                        i8::try_from(end % 60).unwrap_or(0),
+                    );
+                    breaks.add(*d, range(*lunch, end));
+                }
+            }
+            Staff {
+                id: StaffId::new(demo_id(&format!("staff/{key}"))),
+                location_id: location,
+                name: name.to_owned(),
+                title: title.to_owned(),
+                bio: bio.to_owned(),
+                services: slugs.iter().map(|s| service_id(s)).collect(),
+                hours,
+                breaks,
+                time_off: Vec::new(),
+            }
+        };
     let staff = vec![
         person(
             "dana",
@@ -366,9 +375,7 @@ pub fn clinic(today: Date) -> Clinic {
                 "dermal-filler",
                 "microneedling",
             ],
-            &weekdays,
-            (9, 0),
-            (17, 0),
+            &[(&weekdays, (8, 0), (16, 0), (12, 0))],
         ),
         person(
             "marisol",
@@ -382,9 +389,15 @@ pub fn clinic(today: Date) -> Clinic {
                 "laser-hair-removal",
                 "microneedling",
             ],
-            &[Tuesday, Wednesday, Thursday, Friday, Saturday],
-            (9, 0),
-            (17, 0),
+            &[
+                (
+                    &[Tuesday, Wednesday, Thursday, Friday],
+                    (11, 0),
+                    (19, 0),
+                    (15, 0),
+                ),
+                (&[Saturday], (9, 0), (17, 0), (12, 30)),
+            ],
         ),
         person(
             "priya",
@@ -397,9 +410,7 @@ pub fn clinic(today: Date) -> Clinic {
                 "chemical-peel",
                 "medical-grade-skincare",
             ],
-            &weekdays,
-            (9, 0),
-            (17, 0),
+            &[(&weekdays, (8, 0), (16, 0), (12, 0))],
         ),
         person(
             "theo",
@@ -413,9 +424,10 @@ pub fn clinic(today: Date) -> Clinic {
                 "laser-hair-removal",
                 "medical-grade-skincare",
             ],
-            &[Wednesday, Thursday, Friday, Saturday],
-            (10, 0),
-            (18, 0),
+            &[
+                (&[Wednesday, Thursday, Friday], (12, 0), (20, 0), (16, 0)),
+                (&[Saturday], (9, 0), (17, 0), (13, 0)),
+            ],
         ),
         person(
             "grace",
@@ -423,9 +435,21 @@ pub fn clinic(today: Date) -> Clinic {
             "Medical Director, MD",
             "Dr. Okafor oversees every protocol at the clinic and sees clients for injectables and consultations.",
             &["consultation", "neuromodulator", "dermal-filler", "halo"],
-            &[Monday, Wednesday, Friday],
-            (10, 0),
-            (16, 0),
+            &[(&[Monday, Wednesday, Friday], (10, 0), (16, 0), (12, 30))],
+        ),
+        person(
+            "sofia",
+            "Sofia Brennan",
+            "Registered Nurse, Aesthetic Injector",
+            "Sofia keeps evening appointments for injectables and treatments after work.",
+            &[
+                "consultation",
+                "neuromodulator",
+                "dermal-filler",
+                "microneedling",
+                "laser-hair-removal",
+            ],
+            &[(&weekdays, (12, 0), (20, 0), (16, 0))],
         ),
     ];
     let room = |key: &str, name: &str, kind: &str| Room {

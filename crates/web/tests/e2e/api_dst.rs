@@ -22,10 +22,10 @@ async fn fall_back_keeps_local_hours(app: TestApp) {
     app.clock.set("2026-10-26T15:00:00Z".parse().unwrap());
     let s = slots(&app, "consultation", "2026-10-30", "2026-11-03").await;
     let first = first_per_day(&s);
-    assert_eq!(first["2026-10-30"], "2026-10-30T09:00:00-05:00");
+    assert_eq!(first["2026-10-30"], "2026-10-30T08:00:00-05:00");
     assert_eq!(first["2026-10-31"], "2026-10-31T09:00:00-05:00");
     assert!(!first.contains_key("2026-11-01"), "closed on Sundays");
-    assert_eq!(first["2026-11-02"], "2026-11-02T09:00:00-06:00");
+    assert_eq!(first["2026-11-02"], "2026-11-02T08:00:00-06:00");
     let instants: Vec<jiff::Timestamp> = s
         .iter()
         .map(|x| x["start"].as_str().unwrap().parse().unwrap())
@@ -38,14 +38,14 @@ async fn fall_back_keeps_local_hours(app: TestApp) {
     let n = keys.len();
     keys.dedup();
     assert_eq!(keys.len(), n, "no duplicate (start, staff)");
-    // The last consultation on Monday still ends by 17:00 local for an 09:00-17:00 provider.
+    // The last consultation on Monday ends at 20:00 local, when the clinic closes.
     let last_monday = s
         .iter()
         .filter(|x| x["start"].as_str().unwrap().starts_with("2026-11-02"))
         .map(|x| x["end"].as_str().unwrap())
         .max()
         .unwrap();
-    assert!(last_monday <= "2026-11-02T18:00:00-06:00", "{last_monday}");
+    assert_eq!(last_monday, "2026-11-02T20:00:00-06:00");
 
     let body = booking_body("consultation", "2026-11-02T09:00:00-06:00", json!({}));
     let res = app
@@ -88,10 +88,10 @@ async fn spring_forward_keeps_local_hours(app: TestApp) {
     app.clock.set("2027-03-08T15:00:00Z".parse().unwrap());
     let s = slots(&app, "consultation", "2027-03-12", "2027-03-16").await;
     let first = first_per_day(&s);
-    assert_eq!(first["2027-03-12"], "2027-03-12T09:00:00-06:00");
+    assert_eq!(first["2027-03-12"], "2027-03-12T08:00:00-06:00");
     assert_eq!(first["2027-03-13"], "2027-03-13T09:00:00-06:00");
     assert!(!first.contains_key("2027-03-14"));
-    assert_eq!(first["2027-03-15"], "2027-03-15T09:00:00-05:00");
+    assert_eq!(first["2027-03-15"], "2027-03-15T08:00:00-05:00");
     let body = booking_body("consultation", "2027-03-15T09:00:00-05:00", json!({}));
     let res = app
         .http
