@@ -30,6 +30,10 @@ struct Shared {
     messages: Mutex<Vec<ReceivedMail>>,
     /// Reply code for the end of DATA instead of 250 (e.g. 451 or 550).
     refuse_with: Mutex<Option<u16>>,
+    /// Wait this long before answering the end of DATA (a slow server).
+    delay: Mutex<Option<Duration>>,
+    /// Accept connections but never greet (a hung server).
+    stall: Mutex<bool>,
     connections: Mutex<usize>,
 }
 
@@ -105,6 +109,17 @@ impl SmtpSink {
         *lock(&self.shared.refuse_with) = code;
     }
 
+    /// Makes the server wait `delay` before answering the end of DATA; `None` answers at once.
+    pub fn delay_replies(&self, delay: Option<Duration>) {
+        *lock(&self.shared.delay) = delay;
+    }
+
+    /// `true`: accept connections but never send the greeting, so clients hang until their
+    /// timeout (a server that died mid-conversation). Takes effect for new connections.
+    pub fn stall(&self, stall: bool) {
+        *lock(&self.shared.stall) = stall;
+    }
+
     /// Every message accepted so far, in order of arrival.
     pub fn messages(&self) -> Vec<ReceivedMail> {
         lock(&self.shared.messages).clone()
@@ -166,6 +181,9 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>) {
 async fn session(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
+    if *lock(&shared.stall) {
+        std::future::pending::<()>().await;
+    }
     write
         .write_all(b"220 127.0.0.1 medspa test sink ESMTP\r\n")
         .await?;
@@ -199,6 +217,10 @@ async fn session(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> 
                     .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
                     .await?;
                 let data = read_data(&mut lines).await?;
+                let delay = *lock(&shared.delay);
+                if let Some(delay) = delay {
+                    tokio::time::sleep(delay).await;
+                }
                 let refuse = *lock(&shared.refuse_with);
                 let sender = from.take().unwrap_or_default();
                 let recipients = std::mem::take(&mut to);

@@ -264,8 +264,9 @@ impl Store {
     /// Marks a message sent. `false` when it was no longer pending (sent or cancelled by
     /// someone else meanwhile).
     pub async fn outbox_mark_sent(&self, id: Uuid, now_ms: i64) -> Result<bool, StoreError> {
+        // `leased_by` stays: which instance sent it.
         const SQL: &str = "UPDATE outbox SET status = 'sent', sent_at_ms = $2, last_error = NULL, \
-             lease_until_ms = NULL, leased_by = NULL WHERE id = $1 AND status = 'pending'";
+             lease_until_ms = NULL WHERE id = $1 AND status = 'pending'";
         let n = write!(self, |pool| sqlx::query(SQL)
             .bind(id)
             .bind(now_ms)
