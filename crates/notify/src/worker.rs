@@ -209,9 +209,13 @@ impl Run {
             Ok(m) => m,
             Err(e) => return self.fail(message, e.code(), true).await,
         };
-        match sender.mailer.send(email).await {
-            Ok(()) => self.mark_sent(message).await,
-            Err(e) => self.fail(message, &e.code, e.permanent).await,
+        // One conversation never outlives half the lease, so no other worker can take the
+        // message over while this one may still be sending it.
+        let deadline = self.config.lease / 2;
+        match tokio::time::timeout(deadline, sender.mailer.send(email)).await {
+            Ok(Ok(())) => self.mark_sent(message).await,
+            Ok(Err(e)) => self.fail(message, &e.code, e.permanent).await,
+            Err(_) => self.fail(message, "timeout", false).await,
         }
     }
 

@@ -276,3 +276,48 @@ fn backoff_doubles_and_caps() {
     assert_eq!(p.backoff(8).as_secs(), 3600);
     assert_eq!(p.backoff(100).as_secs(), 3600);
 }
+
+/// Writes `msg` inside a transaction whose change then fails or succeeds.
+async fn write_in_tx(
+    store: &crate::Store,
+    msg: &OutboxMessage,
+    fail: bool,
+) -> Result<u64, crate::StoreError> {
+    crate::tx!(store, |tx| {
+        let n = insert_outbox!(&mut *tx, msg)?;
+        if fail {
+            Err(crate::StoreError::Rejected("the booking failed".into()))
+        } else {
+            Ok(n)
+        }
+    })
+}
+
+/// The rows commit with the transaction that writes them, or not at all; a second write of
+/// the same dedupe key adds nothing.
+#[tokio::test]
+async fn rows_commit_with_their_transaction_only() {
+    use crate::{ConnectOptions, DatabaseUrl, SecretKey, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&ConnectOptions {
+        url: DatabaseUrl::Sqlite(dir.path().join("m.db")),
+        secret: SecretKey::new(&"k".repeat(32)).unwrap(),
+        max_connections: 2,
+        connect_timeout: std::time::Duration::from_secs(5),
+    })
+    .await
+    .unwrap();
+    store.migrate().await.unwrap();
+    let now = Timestamp::UNIX_EPOCH;
+    let msg = OutboxMessage::notice("ana@example.com", "Hi", "Body", "t1", now);
+
+    // The change fails after writing its email: the email is gone with it.
+    assert!(write_in_tx(&store, &msg, true).await.is_err());
+    assert_eq!(store.outbox_summary(0).await.unwrap().pending, 0);
+
+    assert_eq!(write_in_tx(&store, &msg, false).await.unwrap(), 1);
+    let again = OutboxMessage::notice("ana@example.com", "Hi", "Body", "t1", now);
+    assert_eq!(store.enqueue(&[again]).await.unwrap(), 0, "same dedupe key");
+    assert_eq!(store.outbox_summary(0).await.unwrap().pending, 1);
+    store.close().await;
+}
