@@ -43,11 +43,13 @@ pub fn duration(minutes: u32) -> String {
     }
 }
 
-/// Downtime as words: `(0, 0)` -> `"None"`, `(4, 7)` -> `"4–7 days"`, `(1, 1)` -> `"1 day"`.
+/// Downtime as words: `(0, 0)` -> `"None"`, `(4, 7)` -> `"4–7 days"`, `(2, 2)` -> `"2 days"`,
+/// `(0, 7)` -> `"Up to 7 days"`.
 pub fn downtime(min_days: u32, max_days: u32) -> String {
     match (min_days, max_days) {
         (_, 0) => "None".to_owned(),
-        (a, b) if a == b || a == 0 && b == 1 => plural(b, "day"),
+        (0, b) => format!("Up to {}", plural(b, "day")),
+        (a, b) if a >= b => plural(b, "day"),
         (a, b) => format!("{a}–{b} days"),
     }
 }
@@ -197,7 +199,9 @@ mod tests {
         assert_eq!(duration(30), "30 min");
         assert_eq!(downtime(0, 0), "None");
         assert_eq!(downtime(4, 7), "4–7 days");
-        assert_eq!(downtime(0, 1), "1 day");
+        assert_eq!(downtime(0, 1), "Up to 1 day");
+        assert_eq!(downtime(0, 7), "Up to 7 days");
+        assert_eq!(downtime(2, 2), "2 days");
     }
 
     #[test]
