@@ -21,6 +21,7 @@ use medspa_core::input::Slug;
 use medspa_core::protocol::Protocol;
 use medspa_core::time::{Millis, TimeRange, WeeklySchedule, add_days, local_start};
 use medspa_core::{AppointmentId, DeviceId, LocationId, RoomId, ServiceId, StaffId};
+use std::time::Instant;
 use uuid::Uuid;
 
 const WEEKDAYS: [Weekday; 5] = [
@@ -268,59 +269,83 @@ fn at_8am_before(d: Date, c: &Clinic) -> Millis {
     .unwrap()
 }
 
+/// Times `slots` on both histories alternately, call by call, and prints the medians and their
+/// ratio: on a shared machine, contention then hits both sides alike, which back-to-back
+/// criterion runs cannot promise.
+fn paired(small: (&Query<'_>, &HoldIndex), large: (&Query<'_>, &HoldIndex)) {
+    const ROUNDS: usize = 3000;
+    let (mut a, mut b) = (Vec::with_capacity(ROUNDS), Vec::with_capacity(ROUNDS));
+    for _ in 0..ROUNDS {
+        let t = Instant::now();
+        black_box(slots(black_box(small.0), black_box(small.1)));
+        a.push(t.elapsed());
+        let t = Instant::now();
+        black_box(slots(black_box(large.0), black_box(large.1)));
+        b.push(t.elapsed());
+    }
+    a.sort_unstable();
+    b.sort_unstable();
+    let (ma, mb) = (a[ROUNDS / 2], b[ROUNDS / 2]);
+    eprintln!(
+        "paired medians over {ROUNDS} alternating calls: 50k {ma:?}, 500k {mb:?}, ratio {:.2}",
+        mb.as_secs_f64() / ma.as_secs_f64()
+    );
+}
+
 fn bench(cr: &mut Criterion) {
     let c = clinic();
     let policy = Policy::default();
     let halo = &c.services[0];
-    for total in [50_000usize, 500_000] {
-        let index = book_history(&c, total);
-        let q = Query {
-            clinic: &c,
-            service: halo,
-            location: &c.locations[0],
-            from: window_from(),
-            to: add_days(window_from(), 29),
-            staff: None,
-            now_ms: at_8am_before(window_from(), &c),
-            policy: &policy,
-            exclude: None,
-        };
-        let offered = slots(&q, &index);
+    let q = Query {
+        clinic: &c,
+        service: halo,
+        location: &c.locations[0],
+        from: window_from(),
+        to: add_days(window_from(), 29),
+        staff: None,
+        now_ms: at_8am_before(window_from(), &c),
+        policy: &policy,
+        exclude: None,
+    };
+    let histories: Vec<(usize, HoldIndex)> = [50_000usize, 500_000]
+        .into_iter()
+        .map(|total| (total, book_history(&c, total)))
+        .collect();
+    paired((&q, &histories[0].1), (&q, &histories[1].1));
+
+    // Informative: the same query on a free calendar (output-bound: every slot is planned).
+    let empty = HoldIndex::new();
+    eprintln!(
+        "empty calendar: {} Halo slots in 30 days",
+        slots(&q, &empty).len()
+    );
+    cr.bench_function("slots_halo_30d_empty", |b| {
+        b.iter(|| slots(black_box(&q), black_box(&empty)));
+    });
+    for (total, index) in &histories {
+        let offered = slots(&q, index);
+        let mut starts: Vec<_> = offered.iter().map(|s| s.start).collect();
+        starts.dedup();
         eprintln!(
             "{total} appointments: {} hold rows, {} Halo slots in 30 days ({} distinct starts)",
             index.len(),
             offered.len(),
-            {
-                let mut s: Vec<_> = offered.iter().map(|s| s.start).collect();
-                s.dedup();
-                s.len()
-            }
+            starts.len()
         );
         let k = total / 1000;
-        if total == 50_000 {
-            // Informative: the same query on a free calendar (output-bound: every slot planned).
-            let empty = HoldIndex::new();
-            eprintln!(
-                "empty calendar: {} Halo slots in 30 days",
-                slots(&q, &empty).len()
-            );
-            cr.bench_function("slots_halo_30d_empty", |b| {
-                b.iter(|| slots(black_box(&q), black_box(&empty)));
-            });
-        }
         cr.bench_function(&format!("slots_halo_30d_{k}k"), |b| {
-            b.iter(|| slots(black_box(&q), black_box(&index)));
+            b.iter(|| slots(black_box(&q), black_box(index)));
         });
         let one = offered[offered.len() / 2].start;
         cr.bench_function(&format!("plan_at_halo_{k}k"), |b| {
-            b.iter(|| plan_at(black_box(&q), black_box(one), black_box(&index)));
+            b.iter(|| plan_at(black_box(&q), black_box(one), black_box(index)));
         });
         cr.bench_function(&format!("alternatives_halo_5_{k}k"), |b| {
             b.iter(|| {
                 alternatives(
                     black_box(&q),
                     black_box(one + 7 * 60_000),
-                    black_box(&index),
+                    black_box(index),
                     5,
                 )
             });
