@@ -26,6 +26,7 @@ pub const KEYS: &[&str] = &[
     "embed_origins",
     "secret_key",
     "log",
+    "reminder_offsets",
     "config",
 ];
 
@@ -46,6 +47,7 @@ struct Raw {
     embed_origins: Vec<String>,
     secret_key: Option<String>,
     log: String,
+    reminder_offsets: String,
 }
 
 impl Default for Raw {
@@ -64,6 +66,7 @@ impl Default for Raw {
             embed_origins: Vec::new(),
             secret_key: None,
             log: "info,sqlx=warn,tower_http=warn".into(),
+            reminder_offsets: "48h, 2h".into(),
         }
     }
 }
@@ -115,11 +118,10 @@ pub struct Config {
     pub database: DatabaseUrl,
     pub bind: SocketAddr,
     pub base_url: String,
-    /// Used by the outbox worker (`crates/notify`).
-    #[expect(dead_code, reason = "read once the outbox worker is wired in")]
     pub smtp_url: Option<String>,
-    #[expect(dead_code, reason = "read once the outbox worker is wired in")]
     pub mail_from: String,
+    /// How long before an appointment reminders go out.
+    pub reminder_offsets: Vec<jiff::SignedDuration>,
     pub policy: Policy,
     pub cancel_cutoff_hours: u32,
     pub rate_limit_per_minute: u32,
@@ -235,6 +237,13 @@ impl Config {
                 ));
             }
         }
+        let reminder_offsets = medspa_notify::parse_reminder_offsets(&raw.reminder_offsets)
+            .map_err(|_| {
+                bad(
+                    "reminder_offsets",
+                    "expected durations before the start like \"48h, 2h\"",
+                )
+            })?;
         if let Some(k) = &raw.secret_key
             && SecretKey::new(k).is_none()
         {
@@ -250,6 +259,7 @@ impl Config {
             base_url,
             smtp_url: raw.smtp_url,
             mail_from,
+            reminder_offsets,
             policy: Policy {
                 min_notice_minutes: raw.min_notice_minutes,
                 horizon_days: raw.booking_horizon_days,

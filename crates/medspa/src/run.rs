@@ -4,6 +4,7 @@ use crate::cli::{Cli, Command, Common, UserCommand};
 use crate::config::{Config, unknown_env_keys};
 use crate::{demo, out};
 use medspa_core::input::{Email, PersonName};
+use medspa_notify::{MailConfig, Worker};
 use medspa_store::clock::{Clock, SystemClock};
 use medspa_store::{ConnectOptions, NewUser, Role, SecretKey, Store, StoreError, hash_password};
 use medspa_web::{AppConfig, AppState};
@@ -134,7 +135,8 @@ async fn connect(config: &Config, secret: &SecretKey) -> Result<Store, Fatal> {
         max_connections: 8,
         connect_timeout: Duration::from_secs(5),
     })
-    .await?;
+    .await?
+    .with_reminder_offsets(&config.reminder_offsets);
     store
         .migrate()
         .await
@@ -193,14 +195,38 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
         embed_origins: config.embed_origins.clone(),
         secret,
     };
-    let state = AppState::new(store.clone(), clinic, app_config, clock);
+    let mail = MailConfig {
+        reminder_offsets: config.reminder_offsets.clone(),
+        ..MailConfig::new(config.mail_from.clone(), config.base_url.clone())
+            .with_smtp(config.smtp_url.clone())
+    };
+    mail.validate()
+        .map_err(|e| Fatal(format!("invalid configuration: {e}")))?;
+    let smtp = mail.smtp_url.is_some();
+    // One signal stops both the server and the mail worker.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let (mail_handle, worker) =
+        Worker::spawn(store.clone(), mail, clock.clone(), stopped(stop_rx.clone()));
+    let state = AppState::new(store.clone(), clinic, app_config, clock)
+        .with_mail_nudge(std::sync::Arc::new(move || mail_handle.nudge()));
     let router = medspa_web::router(state);
     let addr = listener.local_addr().map_err(|e| Fatal(e.to_string()))?;
-    tracing::info!(%addr, backend = store.backend_name(), startup_ms = started.elapsed().as_millis(), "serving");
+    tracing::info!(%addr, backend = store.backend_name(), smtp, startup_ms = started.elapsed().as_millis(), "serving");
     out::line(&format!("{name} is open at http://{addr} (Ctrl+C to stop)"));
-    medspa_web::serve(listener, router, shutdown_signal())
+    if !smtp {
+        out::line("email is off (no MEDSPA_SMTP_URL): messages wait in the outbox");
+    }
+    medspa_web::serve(listener, router, stopped(stop_rx))
         .await
         .map_err(|e| Fatal(format!("server error: {e}")))?;
+    let _ = worker.await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

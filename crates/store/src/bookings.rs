@@ -9,8 +9,10 @@
 use crate::audit::{Entry, insert_audit};
 use crate::{Backend, Store, StoreError};
 use medspa_core::availability::{self, Hold, HoldIndex, Plan, Policy, Query, Unavailable};
-use medspa_core::clinic::Clinic;
+use medspa_core::catalog::Service;
+use medspa_core::clinic::{Clinic, Location};
 use medspa_core::input::{Email, PersonName, Phone};
+use medspa_core::protocol::{Answers, care_plan};
 use medspa_core::time::Interval;
 use medspa_core::{
     AppointmentId, ClientId, DeviceId, LocationId, ResourceId, RoomId, ServiceId, StaffId,
@@ -275,6 +277,51 @@ fn hold_index(rows: Vec<(Uuid, i64, i64, Uuid)>) -> HoldIndex {
             )
         })
         .collect()
+}
+
+/// The emails a booking at `start_ms` causes (confirmation or reschedule notice, reminders,
+/// care steps), planned from the care plan for that start.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the planner's inputs, named at the call site"
+)]
+fn booking_mail(
+    store: &Store,
+    service: &Service,
+    location: &Location,
+    appointment: AppointmentId,
+    recipient: &str,
+    start_ms: i64,
+    answers: Option<&Answers>,
+    now_ms: i64,
+    previous_start_ms: Option<i64>,
+) -> Vec<crate::outbox::OutboxMessage> {
+    let start = medspa_core::time::from_millis(start_ms);
+    let zoned = start.to_zoned(location.zone.tz().clone());
+    let steps = care_plan(&service.protocol, &zoned, answers);
+    let plan = crate::outbox::MailPlan {
+        appointment_id: appointment,
+        recipient,
+        start,
+        zone: location.zone.tz(),
+        care_plan: &steps,
+        protocol: &service.protocol,
+        reminder_offsets: &store.reminder_offsets,
+        now: medspa_core::time::from_millis(now_ms),
+    };
+    match previous_start_ms {
+        None => crate::outbox::plan_booking_messages(&plan),
+        Some(prev) => {
+            crate::outbox::plan_reschedule_messages(&plan, medspa_core::time::from_millis(prev))
+        }
+    }
+}
+
+/// Parses stored screening JSON against a protocol (answers the protocol no longer asks are
+/// dropped; unreadable answers count as none).
+fn parse_answers(service: &Service, json: Option<&str>) -> Option<Answers> {
+    let raw: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json?).ok()?;
+    Answers::parse(&service.protocol, &raw).ok()
 }
 
 /// Runs `$body` with `$tx` bound to a fresh read-write transaction, committing on `Ok`.
@@ -544,7 +591,20 @@ impl Store {
                 token: token.clone(),
                 plan: plan.clone(),
             };
-            // OUTBOX: confirmation, reminders and care-step rows join this transaction.
+            let answers = parse_answers(service, booking.screening_json.as_deref());
+            for msg in booking_mail(
+                self,
+                service,
+                location,
+                AppointmentId::new(id),
+                booking.email.as_str(),
+                plan.start,
+                answers.as_ref(),
+                now_ms,
+                None,
+            ) {
+                crate::outbox::insert_outbox!(&mut *tx, &msg).map_err(StoreError::from)?;
+            }
             let mut entry = Entry::system("appointment.create", "appointment", &id.to_string());
             entry.actor = "client".into();
             entry.detail = serde_json::json!({
@@ -699,7 +759,16 @@ impl Store {
                 .await
                 .map_err(StoreError::from)?;
             a.status = Status::Cancelled;
-            // OUTBOX: cancel pending reminders, enqueue the change notice.
+            crate::outbox::cancel_pending_for!(&mut *tx, a.id).map_err(StoreError::from)?;
+            let notice = crate::outbox::plan_cancel_messages(
+                a.id,
+                &a.client_email,
+                medspa_core::time::from_millis(a.start_ms),
+                medspa_core::time::from_millis(now_ms),
+            );
+            for msg in &notice {
+                crate::outbox::insert_outbox!(&mut *tx, msg).map_err(StoreError::from)?;
+            }
             let mut entry = Entry::system("appointment.cancel", "appointment", &id.to_string());
             entry.actor = actor.to_owned();
             entry.detail = serde_json::json!({"reference": a.reference}).to_string();
@@ -807,7 +876,22 @@ impl Store {
             a.staff = plan.staff;
             a.room = plan.room;
             a.device = plan.device;
-            // OUTBOX: cancel pending reminders, enqueue the change notice.
+            crate::outbox::cancel_pending_for!(&mut *tx, a.id).map_err(StoreError::from)?;
+            let json = self.screening_json(&a)?;
+            let answers = parse_answers(service, json.as_deref());
+            for msg in booking_mail(
+                self,
+                service,
+                location,
+                a.id,
+                &a.client_email,
+                plan.start,
+                answers.as_ref(),
+                now_ms,
+                Some(old_start),
+            ) {
+                crate::outbox::insert_outbox!(&mut *tx, &msg).map_err(StoreError::from)?;
+            }
             let mut entry = Entry::system("appointment.reschedule", "appointment", &id.to_string());
             entry.actor = actor.to_owned();
             entry.detail = serde_json::json!({"reference": a.reference, "from_ms": old_start, "to_ms": plan.start}).to_string();

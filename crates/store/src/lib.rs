@@ -91,6 +91,12 @@ macro_rules! tx {
 }
 pub(crate) use {read, tx, write};
 
+/// Default reminder offsets: 48 hours and 2 hours before the start.
+const DEFAULT_REMINDERS: [jiff::SignedDuration; 2] = [
+    jiff::SignedDuration::from_hours(48),
+    jiff::SignedDuration::from_hours(2),
+];
+
 /// The live database.
 #[derive(Clone, Debug)]
 pub(crate) enum Backend {
@@ -156,6 +162,8 @@ pub struct ConnectOptions {
 pub struct Store {
     pub(crate) backend: Backend,
     pub(crate) sealer: Sealer,
+    /// How long before an appointment reminders go out (default 48 h and 2 h).
+    pub(crate) reminder_offsets: std::sync::Arc<[jiff::SignedDuration]>,
 }
 
 impl Store {
@@ -211,7 +219,18 @@ impl Store {
                 Backend::Postgres(pool)
             }
         };
-        Ok(Self { backend, sealer })
+        Ok(Self {
+            backend,
+            sealer,
+            reminder_offsets: DEFAULT_REMINDERS.to_vec().into(),
+        })
+    }
+
+    /// Sets how long before an appointment its reminder emails go out.
+    #[must_use]
+    pub fn with_reminder_offsets(mut self, offsets: &[jiff::SignedDuration]) -> Self {
+        self.reminder_offsets = offsets.to_vec().into();
+        self
     }
 
     /// `"sqlite"` or `"postgres"`.

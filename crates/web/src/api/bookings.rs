@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/bookings/{reference}", get(show))
         .route("/api/v1/bookings/{reference}/cancel", post(cancel))
         .route("/api/v1/bookings/{reference}/reschedule", post(reschedule))
+        .route("/api/v1/bookings/{reference}/calendar.ics", get(calendar))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -363,4 +364,80 @@ pub async fn reschedule(
         }
         Err(booking::ChangeFailure::Change(e)) => Err(change_problem(&app, e)),
     }
+}
+
+/// The host part of the base URL (for calendar UIDs).
+fn host(base_url: &str) -> &str {
+    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    rest.split(['/', ':']).next().unwrap_or(rest)
+}
+
+/// The iCalendar text for an appointment (also used by the manage page).
+pub async fn calendar_text(
+    app: &AppState,
+    clinic: &Clinic,
+    a: &Appointment,
+    token: &str,
+) -> Result<String, ApiError> {
+    use medspa_notify::ics::{IcsEvent, IcsStatus, appointment_ics, uid};
+    let service = clinic
+        .service_by_id(a.service)
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    let location = clinic.location(a.location);
+    let manage = crate::views::manage_url(app, &a.reference, token);
+    let sequence = app.store.calendar_sequence(a.id).await?;
+    let event = IcsEvent {
+        uid: uid(&a.reference, host(&app.config.base_url)),
+        stamp: app.clock.now(),
+        start: medspa_core::time::from_millis(a.start_ms),
+        end: medspa_core::time::from_millis(a.end_ms),
+        summary: format!("{service} at {}", clinic.info.name),
+        location: location.map(|l| l.address.one_line()).unwrap_or_default(),
+        description: format!(
+            "Booking {}. Manage or cancel: {manage} . Questions: {}",
+            a.reference, clinic.info.phone
+        ),
+        url: Some(manage),
+        sequence,
+        status: if a.status == medspa_store::Status::Cancelled {
+            IcsStatus::Cancelled
+        } else {
+            IcsStatus::Confirmed
+        },
+    };
+    Ok(appointment_ics(&event))
+}
+
+/// The booking as an iCalendar file (times in UTC).
+#[utoipa::path(get, path = "/api/v1/bookings/{reference}/calendar.ics", tag = "manage",
+    params(("reference" = String, Path), ("token" = Option<String>, Query)),
+    responses((status = 200, description = "A VCALENDAR with one VEVENT", content_type = "text/calendar"),
+        (status = 404, description = "Wrong reference or token", content_type = "application/problem+json")))]
+pub async fn calendar(
+    State(app): State<AppState>,
+    Path(reference): Path<String>,
+    Query(q): Query<TokenQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let token = token(&headers, &q);
+    let a = authorized(&app, &reference, token.as_deref()).await?;
+    let body = calendar_text(
+        &app,
+        &app.clinic(),
+        &a,
+        token.as_deref().unwrap_or_default(),
+    )
+    .await?;
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/calendar; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}.ics\"", a.reference)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
 }

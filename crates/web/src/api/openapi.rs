@@ -14,7 +14,7 @@ use utoipa::OpenApi;
     paths(
         catalog::clinic, catalog::services, catalog::service,
         availability::availability, eligibility::eligibility,
-        bookings::create, bookings::show, bookings::cancel, bookings::reschedule,
+        bookings::create, bookings::show, bookings::cancel, bookings::reschedule, bookings::calendar,
     ),
     tags((name = "clinic"), (name = "services"), (name = "booking"), (name = "manage"))
 )]

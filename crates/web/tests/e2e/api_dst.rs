@@ -70,6 +70,19 @@ async fn fall_back_keeps_local_hours(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(got["start"], "2026-11-02T09:00:00-06:00");
+    // The calendar file names the same instant in UTC (09:00 CST = 15:00 UTC).
+    let ics = app
+        .get(&format!(
+            "/api/v1/bookings/{}/calendar.ics?token={}",
+            b["reference"].as_str().unwrap(),
+            b["manage_token"].as_str().unwrap()
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(ics.contains("DTSTART:20261102T150000Z"), "{ics}");
+    assert!(ics.contains("DTEND:20261102T153000Z"), "{ics}");
     // The same instant written in UTC books the same slot (already taken now).
     let body = booking_body("consultation", "2026-11-02T15:00:00Z", json!({}));
     let mut body = body;

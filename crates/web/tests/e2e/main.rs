@@ -6,6 +6,7 @@
 mod api_booking;
 mod api_concurrency;
 mod api_dst;
+mod api_mail;
 mod common;
 mod site_basics;
 mod site_blog;

@@ -1,13 +1,10 @@
 //! Harness for end-to-end tests: the production router on a random port over a fresh database
 //! (SQLite or PostgreSQL) holding the demo clinic's catalog, with a fixed clock.
 
-#![allow(
-    dead_code,
-    reason = "each test binary uses a different part of the harness"
-)]
-
 use jiff::Timestamp;
+use medspa_notify::{MailConfig, Worker};
 use medspa_store::clock::FixedClock;
+use medspa_testkit::smtp::SmtpSink;
 use medspa_testkit::{Kind, TestDb, test_secret};
 use medspa_web::{AppConfig, AppState};
 use std::sync::Arc;
@@ -21,6 +18,8 @@ pub struct TestApp {
     pub db: TestDb,
     pub clock: Arc<FixedClock>,
     pub state: AppState,
+    /// A real SMTP server the app's mail worker delivers to.
+    pub mail: SmtpSink,
 }
 
 impl TestApp {
@@ -51,10 +50,16 @@ pub async fn spawn_with(kind: Kind, tweak: impl FnOnce(&mut AppConfig)) -> Optio
         .unwrap();
     // The demo's blog posts and editable pages, as `medspa demo` creates them.
     for page in medspa_demo::pages() {
-        store.upsert_page(&page, now.as_millisecond()).await.unwrap();
+        store
+            .upsert_page(&page, now.as_millisecond())
+            .await
+            .unwrap();
     }
     for post in medspa_demo::posts(today) {
-        store.upsert_post(&post, now.as_millisecond()).await.unwrap();
+        store
+            .upsert_post(&post, now.as_millisecond())
+            .await
+            .unwrap();
     }
     let clinic = store.load_clinic().await.unwrap().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -63,7 +68,20 @@ pub async fn spawn_with(kind: Kind, tweak: impl FnOnce(&mut AppConfig)) -> Optio
     let mut config = AppConfig::with_defaults(&base, test_secret());
     tweak(&mut config);
     let clock = Arc::new(FixedClock::new(now));
-    let state = AppState::new(store, clinic, config, clock.clone());
+    let mail = SmtpSink::start().await;
+    let mail_config = MailConfig::new(
+        "Willowbrook Skin Studio <hello@willowbrook.example>",
+        base.clone(),
+    )
+    .with_smtp(Some(mail.url()));
+    let (handle, _worker) = Worker::spawn(
+        store.clone(),
+        mail_config,
+        clock.clone(),
+        std::future::pending(),
+    );
+    let state = AppState::new(store, clinic, config, clock.clone())
+        .with_mail_nudge(Arc::new(move || handle.nudge()));
     let router = medspa_web::router(state.clone());
     tokio::spawn(medspa_web::serve(listener, router, std::future::pending()));
     let http = reqwest::Client::builder()
@@ -77,6 +95,7 @@ pub async fn spawn_with(kind: Kind, tweak: impl FnOnce(&mut AppConfig)) -> Optio
         db,
         clock,
         state,
+        mail,
     })
 }
 
