@@ -10,7 +10,7 @@ use medspa_core::availability::{self, Policy, Query, Slot, Unavailable};
 use medspa_core::catalog::Service;
 use medspa_core::clinic::{Clinic, Location};
 use medspa_core::input::{Email, InvalidInput, PersonName, Phone};
-use medspa_core::protocol::{Answers, Refusal, evaluate};
+use medspa_core::protocol::{Answers, Refusal, evaluate, followup_window};
 
 use medspa_core::{AppointmentId, StaffId};
 use medspa_store::{
@@ -32,6 +32,9 @@ pub struct BookingInput {
     pub screening: Map<String, Value>,
     pub notes: Option<String>,
     pub consent: Option<bool>,
+    /// Continue a series: the previous session's reference and manage token.
+    pub series_reference: Option<String>,
+    pub series_token: Option<String>,
 }
 
 /// A booking request that passed validation.
@@ -63,6 +66,8 @@ pub enum Failure {
     },
     /// The idempotency key came with another body (422 `idempotency_mismatch`).
     IdempotencyMismatch,
+    /// A series session outside its interval (422 `series_interval`), with the allowed dates.
+    SeriesInterval { earliest: Date, latest: Date },
     /// Storage failed (5xx).
     Store(StoreError),
 }
@@ -302,6 +307,105 @@ fn unavailable(e: BookError) -> Result<Unavailable, Failure> {
     }
 }
 
+/// Resolves a series continuation: the first session's id and this session's index, after
+/// checking that the previous session belongs to the client (its token), is the same
+/// treatment, and that `start_ms` falls inside the series interval.
+async fn series_slot(
+    app: &AppState,
+    p: &Parsed<'_>,
+    input: &BookingInput,
+) -> Result<Option<(AppointmentId, u32)>, Failure> {
+    let reference = input
+        .series_reference
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    let Some(reference) = reference else {
+        return Ok(None);
+    };
+    let token = input.series_token.as_deref().unwrap_or_default();
+    let prev = match app.store.appointment_with_token(reference, token).await {
+        Ok(a) => a,
+        Err(StoreError::NotFound) => {
+            return Err(Failure::Invalid(InvalidInput::field(
+                "series.reference",
+                "No booking with that reference and token",
+            )));
+        }
+        Err(e) => return Err(Failure::Store(e)),
+    };
+    let Some(series) = p
+        .service
+        .protocol
+        .series
+        .filter(|_| prev.service == p.service.id)
+    else {
+        return Err(Failure::Invalid(InvalidInput::field(
+            "series.reference",
+            "That booking is not a session of this treatment's series",
+        )));
+    };
+    if prev.series_index >= series.sessions {
+        return Err(Failure::Invalid(InvalidInput::field(
+            "series.reference",
+            "That series is already complete",
+        )));
+    }
+    let (earliest, latest) = followup_window(&series, local_date(prev.start_ms, p.location));
+    let date = local_date(p.start_ms, p.location);
+    if date < earliest || date > latest {
+        return Err(Failure::SeriesInterval { earliest, latest });
+    }
+    Ok(Some((
+        prev.series_id.unwrap_or(prev.id),
+        prev.series_index + 1,
+    )))
+}
+
+/// Free slots for the next session of a series, one per date (the first of each), for the
+/// dates the series interval allows after `a`.
+pub async fn next_session_slots(app: &AppState, clinic: &Clinic, a: &Appointment) -> Vec<Slot> {
+    let (Some(service), Some(location)) =
+        (clinic.service_by_id(a.service), clinic.location(a.location))
+    else {
+        return Vec::new();
+    };
+    let Some(series) = service
+        .protocol
+        .series
+        .filter(|s| a.series_index < s.sessions)
+    else {
+        return Vec::new();
+    };
+    let (from, to) = followup_window(&series, local_date(a.start_ms, location));
+    let tz = location.zone.tz();
+    let lo = medspa_core::time::start_of_day(from, tz).unwrap_or(i64::MIN);
+    let hi =
+        medspa_core::time::start_of_day(medspa_core::time::add_days(to, 1), tz).unwrap_or(i64::MAX);
+    let Ok(holds) = app.holds.get(&app.store, location.id, lo, hi).await else {
+        return Vec::new();
+    };
+    let policy: Policy = app.config.policy;
+    let now_ms = app.clock.now().as_millisecond();
+    let q = Query {
+        clinic,
+        service,
+        location,
+        from,
+        to,
+        staff: a.staff,
+        now_ms,
+        policy: &policy,
+        exclude: None,
+    };
+    let mut seen = std::collections::HashSet::new();
+    availability::slots(&q, &holds)
+        .into_iter()
+        .filter(|s| seen.insert(local_date(s.start, location)))
+        .take(5)
+        .collect()
+}
+
 /// What a successful booking call produced.
 pub enum Created {
     /// A new booking and its view (with the manage token).
@@ -319,6 +423,7 @@ pub async fn create(
     let clinic: Arc<Clinic> = app.clinic();
     let p = parse(&clinic, input)?;
     check_eligibility(app, &p)?;
+    let series = series_slot(app, &p, input).await?;
     let screening_json = serde_json::to_string(&p.answers).ok();
     let booking = NewBooking {
         service: p.service.id,
@@ -330,7 +435,7 @@ pub async fn create(
         phone: p.phone.clone(),
         screening_json,
         notes: p.notes.clone(),
-        series: None,
+        series,
     };
     let now_ms = app.clock.now().as_millisecond();
     let render = |b: &Booked| {
@@ -353,13 +458,18 @@ pub async fn create(
             app.holds
                 .held(p.location.id, b.appointment.id, &b.plan.holds);
             app.mail_nudge();
-            let view = views::booking_view(
+            let mut view = views::booking_view(
                 app,
                 &clinic,
                 &b.appointment,
                 Some(&b.token),
                 Some(&p.answers),
             );
+            view.next_session_slots = next_session_slots(app, &clinic, &b.appointment)
+                .await
+                .iter()
+                .map(|s| views::SlotView::of(&clinic, p.location, s))
+                .collect();
             Ok(Created::New(Box::new(view), b.appointment))
         }
         Ok(BookOutcome::Replayed(body)) => Ok(Created::Replayed(body)),
@@ -465,6 +575,9 @@ pub async fn reschedule(
     };
     let staff = resolve_staff(clinic, service, location, staff_id, "staff_id").map_err(invalid)?;
     recheck(app, clinic, a, start).map_err(ChangeFailure::Booking)?;
+    series_recheck(app, service, location, a, start)
+        .await
+        .map_err(ChangeFailure::Booking)?;
     let now_ms = app.clock.now().as_millisecond();
     let policy = app.config.policy;
     match app
@@ -500,4 +613,54 @@ pub async fn reschedule(
         }
         Err(e) => Err(ChangeFailure::Change(e)),
     }
+}
+
+/// A series session keeps its interval rules when it moves: after the previous session's
+/// window opens and before it closes, and so that the next booked session stays inside the
+/// window that follows the new date.
+async fn series_recheck(
+    app: &AppState,
+    service: &Service,
+    location: &Location,
+    a: &Appointment,
+    start_ms: i64,
+) -> Result<(), Failure> {
+    let (Some(series), Some(first)) = (service.protocol.series, a.series_id.or(Some(a.id))) else {
+        return Ok(());
+    };
+    let sessions = app
+        .store
+        .series_appointments(first)
+        .await
+        .map_err(Failure::Store)?;
+    let live = |x: &&Appointment| x.id != a.id && x.status != medspa_store::Status::Cancelled;
+    let date = local_date(start_ms, location);
+    let mut earliest = Date::MIN;
+    let mut latest = Date::MAX;
+    if let Some(prev) = sessions
+        .iter()
+        .filter(live)
+        .filter(|x| x.series_index + 1 == a.series_index)
+        .last()
+    {
+        let (lo, hi) = followup_window(&series, local_date(prev.start_ms, location));
+        earliest = earliest.max(lo);
+        latest = latest.min(hi);
+    }
+    if let Some(next) = sessions
+        .iter()
+        .filter(live)
+        .find(|x| x.series_index == a.series_index + 1)
+    {
+        // The next session must fall inside [date + min, date + max]: so date lies in
+        // [next - max, next - min].
+        let next_date = local_date(next.start_ms, location);
+        let back = |weeks: u32| medspa_core::time::add_days(next_date, -7 * i64::from(weeks));
+        earliest = earliest.max(back(series.max_interval_weeks));
+        latest = latest.min(back(series.min_interval_weeks));
+    }
+    if date < earliest || date > latest {
+        return Err(Failure::SeriesInterval { earliest, latest });
+    }
+    Ok(())
 }

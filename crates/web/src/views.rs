@@ -126,6 +126,10 @@ pub struct BookingView {
     pub care_plan: Vec<CareStepView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub series: Option<SeriesView>,
+    /// For a series with sessions to go: free slots for the next session inside the interval
+    /// (the first free time on each of up to five dates). Only in the 201.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub next_session_slots: Vec<SlotView>,
 }
 
 /// The care plan of an appointment (answer-dependent steps only with answers).
@@ -206,6 +210,7 @@ pub fn booking_view(
         manage_url: token.map(|t| manage_url(app, &a.reference, t)),
         care_plan: care_steps(clinic, a, answers),
         series,
+        next_session_slots: Vec::new(),
     }
 }
 

@@ -53,11 +53,21 @@ pub struct BookingBody {
     notes: Option<String>,
     /// Must be true.
     consent: Option<bool>,
+    /// Book the next session of a series: the previous session's reference and token. The
+    /// start must fall inside the series interval after it.
+    series: Option<SeriesBody>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct SeriesBody {
+    reference: Option<String>,
+    token: Option<String>,
 }
 
 impl BookingBody {
     fn into_input(self) -> BookingInput {
         let client = self.client.unwrap_or_default();
+        let series = self.series.unwrap_or_default();
         BookingInput {
             service: self.service,
             start: self.start,
@@ -69,6 +79,8 @@ impl BookingBody {
             screening: self.screening.unwrap_or_default(),
             notes: self.notes,
             consent: self.consent,
+            series_reference: series.reference,
+            series_token: series.token,
         }
     }
 }
@@ -148,6 +160,14 @@ pub fn failure_problem(
             "Idempotency key reused",
             "This Idempotency-Key was already used with a different request body",
         ),
+        Failure::SeriesInterval { earliest, latest } => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "series_interval",
+            "Outside the series interval",
+            format!("The next session of this series should be between {earliest} and {latest}."),
+        )
+        .with("earliest_date", json!(earliest.to_string()))
+        .with("latest_date", json!(latest.to_string())),
         Failure::Store(e) => e.into(),
     }
 }

@@ -722,3 +722,99 @@ app_test!(
     cancel_frees_and_respects_the_cutoff,
     reschedule_is_atomic,
 );
+
+async fn series_sessions_keep_their_interval(app: TestApp) {
+    // Halo: 2 sessions, 4-8 weeks apart.
+    let first = slots(&app, "halo", "2026-12-01", "2026-12-01").await[0].clone();
+    let res = post(
+        &app,
+        "/api/v1/bookings",
+        &booking_body("halo", first["start"].as_str().unwrap(), clear_screening()),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let one: Value = res.json().await.unwrap();
+    assert_eq!(one["series"]["sessions"], 2);
+    assert_eq!(one["series"]["index"], 1);
+    assert_eq!(one["series"]["next_from"], "2026-12-29");
+    assert_eq!(one["series"]["next_to"], "2027-01-26");
+    let offered = one["next_session_slots"]
+        .as_array()
+        .expect(&one.to_string());
+    assert!(!offered.is_empty(), "follow-up dates are offered");
+    for s in offered {
+        let d = &s["start"].as_str().unwrap()[..10];
+        assert!(("2026-12-29"..="2027-01-26").contains(&d), "{d}");
+    }
+    let series = json!({"reference": one["reference"], "token": one["manage_token"]});
+
+    // Too early for session 2: refused with the window.
+    let early = slots(&app, "halo", "2026-12-15", "2026-12-15").await[0].clone();
+    let mut body = booking_body("halo", early["start"].as_str().unwrap(), clear_screening());
+    body["series"] = series.clone();
+    let p = problem(
+        post(&app, "/api/v1/bookings", &body).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "series_interval",
+    )
+    .await;
+    assert_eq!(
+        (p["earliest_date"].as_str(), p["latest_date"].as_str()),
+        (Some("2026-12-29"), Some("2027-01-26"))
+    );
+    // Someone else's token cannot continue the series.
+    let mut body = booking_body(
+        "halo",
+        offered[0]["start"].as_str().unwrap(),
+        clear_screening(),
+    );
+    body["series"] = json!({"reference": one["reference"], "token": "not-the-token"});
+    let p = problem(
+        post(&app, "/api/v1/bookings", &body).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["series.reference"]);
+    // Inside the window: session 2 of 2.
+    let mut body = booking_body(
+        "halo",
+        offered[0]["start"].as_str().unwrap(),
+        clear_screening(),
+    );
+    body["series"] = series.clone();
+    body["staff_id"] = offered[0]["staff"]["id"].clone();
+    let res = post(&app, "/api/v1/bookings", &body).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let two: Value = res.json().await.unwrap();
+    assert_eq!(two["series"]["index"], 2);
+    assert!(
+        two.get("next_session_slots").is_none(),
+        "the series is complete"
+    );
+    // Session 1 cannot move so late that session 2 falls outside its interval.
+    let (r, t) = (
+        one["reference"].as_str().unwrap(),
+        one["manage_token"].as_str().unwrap(),
+    );
+    let late = slots(&app, "halo", "2026-12-10", "2026-12-10").await[0].clone();
+    let res = post(
+        &app,
+        &format!("/api/v1/bookings/{r}/reschedule?token={t}"),
+        &json!({"start": late["start"]}),
+    )
+    .await;
+    // Session 2 is on 2026-12-29, so session 1 may not move later than 2026-12-01 (4 weeks).
+    assert_eq!(&offered[0]["start"].as_str().unwrap()[..10], "2026-12-29");
+    let p = problem(res, StatusCode::UNPROCESSABLE_ENTITY, "series_interval").await;
+    assert_eq!(p["latest_date"], "2026-12-01");
+    let got: Value = app
+        .get(&format!("/api/v1/bookings/{r}?token={t}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got["start"], first["start"], "nothing moved");
+}
+
+app_test!(series_sessions_keep_their_interval);
