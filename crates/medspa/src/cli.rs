@@ -55,6 +55,20 @@ pub enum Command {
     /// Manage back-office accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Show queued, sent and failed emails; `--requeue ID` retries a failed one.
+    Outbox {
+        #[command(flatten)]
+        common: Common,
+        /// Only this status: pending, sent, dead or cancelled
+        #[arg(long, value_name = "STATUS")]
+        status: Option<String>,
+        /// How many to list (newest first)
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        /// Send a dead (failed) message again
+        #[arg(long, value_name = "ID")]
+        requeue: Option<String>,
+    },
     /// Write a consistent copy of the live database to FILE while the clinic keeps running.
     Backup {
         #[command(flatten)]

@@ -100,6 +100,17 @@ pub async fn run(cli: Cli) -> Result<(), Fatal> {
             store.close().await;
             Ok(())
         }
+        Command::Outbox {
+            common,
+            status,
+            limit,
+            requeue,
+        } => {
+            let (_, store) = open(&common, None).await?;
+            outbox(&store, status.as_deref(), limit, requeue.as_deref()).await?;
+            store.close().await;
+            Ok(())
+        }
         Command::Backup { common, out: file } => {
             let (_, store) = open(&common, None).await?;
             let started = Instant::now();
@@ -117,6 +128,60 @@ pub async fn run(cli: Cli) -> Result<(), Fatal> {
             Ok(())
         }
     }
+}
+
+/// `medspa outbox`: a summary, the newest messages, or a requeue. Recipients are shown: this
+/// runs on the clinic's own server by its owner.
+async fn outbox(
+    store: &Store,
+    status: Option<&str>,
+    limit: u32,
+    requeue: Option<&str>,
+) -> Result<(), Fatal> {
+    use medspa_store::outbox::OutboxStatus;
+    let now = SystemClock.now().as_millisecond();
+    if let Some(id) = requeue {
+        let id = uuid::Uuid::parse_str(id.trim())
+            .map_err(|_| Fatal("--requeue needs a message id from the list".into()))?;
+        if store.outbox_requeue(id, now).await? {
+            out::line("requeued: the running server will send it within a few seconds");
+        } else {
+            return Err(Fatal("no failed (dead) message with that id".into()));
+        }
+        return Ok(());
+    }
+    let status = status
+        .map(|s| {
+            OutboxStatus::parse(s)
+                .ok_or_else(|| Fatal("--status must be pending, sent, dead or cancelled".into()))
+        })
+        .transpose()?;
+    let sum = store.outbox_summary(now).await?;
+    out::line(&format!(
+        "outbox: {} pending ({} due now), {} sent, {} failed (dead), {} cancelled",
+        sum.pending, sum.due, sum.sent, sum.dead, sum.cancelled
+    ));
+    let rows = store
+        .outbox_list(status, i64::from(limit.clamp(1, 1000)), 0)
+        .await?;
+    if rows.is_empty() {
+        out::line("no messages");
+    }
+    for r in rows {
+        let when = jiff::Timestamp::from_millisecond(r.sent_at_ms.unwrap_or(r.send_after_ms))
+            .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+            .unwrap_or_default();
+        out::line(&format!(
+            "{}  {:<12} {:<9} {when}  attempts {}{}  {}",
+            r.id,
+            r.kind.as_str(),
+            r.status.as_str(),
+            r.attempts,
+            r.last_error.map(|e| format!(" ({e})")).unwrap_or_default(),
+            r.recipient
+        ));
+    }
+    Ok(())
 }
 
 fn load(common: &Common, bind: Option<&String>) -> Result<Config, Fatal> {

@@ -175,6 +175,19 @@ fn terminate(child: &mut Child) -> std::process::ExitStatus {
     }
 }
 
+fn post_json(port: u16, path: &str, body: &str) -> String {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut res = String::new();
+    std::io::Read::read_to_string(&mut s, &mut res).unwrap();
+    res
+}
+
 fn get(port: u16, path: &str) -> String {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(s, "GET {path} HTTP/1.0\r\n\r\n").unwrap();
@@ -196,7 +209,40 @@ fn demo_serves_then_reuses_its_data_and_stops_gracefully() {
         .unwrap();
     wait_healthy(port, &mut child);
     assert!(get(port, "/").contains("Willowbrook Skin Studio"));
+    // Book a consultation through the API: without SMTP its confirmation waits in the outbox.
+    let today = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("America/Chicago").unwrap())
+        .date();
+    let to = today.checked_add(jiff::Span::new().days(30)).unwrap();
+    let avail = get(
+        port,
+        &format!("/api/v1/availability?service=consultation&from={today}&to={to}"),
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(avail.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    let start = json["slots"][0]["start"]
+        .as_str()
+        .expect("a free consultation in the demo")
+        .to_owned();
+    let body = serde_json::json!({"service": "consultation", "start": start, "consent": true,
+        "client": {"name": "Test Person", "email": "test.person@example.com", "phone": "+1 312 555 0199"}});
+    let res = post_json(port, "/api/v1/bookings", &body.to_string());
+    assert!(res.starts_with("HTTP/1.1 201"), "{res}");
     assert!(terminate(&mut child).success(), "SIGTERM is a clean exit");
+    let out = medspa(dir.path())
+        .args(["outbox", "--status", "pending"])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        listing.contains("confirmation") && listing.contains("test.person@example.com"),
+        "{listing}"
+    );
     let key = dir.path().join("data/secret.key");
     let key_before = std::fs::read_to_string(&key).unwrap();
     #[cfg(unix)]
