@@ -319,6 +319,18 @@ fn bench(cr: &mut Criterion) {
         "empty calendar: {} Halo slots in 30 days",
         slots(&q, &empty).len()
     );
+    let mut per_call: Vec<_> = (0..1000)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(slots(black_box(&q), black_box(&empty)));
+            t.elapsed()
+        })
+        .collect();
+    per_call.sort_unstable();
+    eprintln!(
+        "empty calendar: per-call median {:?} over 1000 calls",
+        per_call[500]
+    );
     cr.bench_function("slots_halo_30d_empty", |b| {
         b.iter(|| slots(black_box(&q), black_box(&empty)));
     });
