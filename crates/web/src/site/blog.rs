@@ -2,7 +2,7 @@
 //! `BlogPosting` JSON-LD, and the RSS 2.0 feed at `/blog/feed.xml`.
 //!
 //! Posts come from the database on every request (a post may be published or edited from
-//! elsewhere); their Markdown is rendered once per `updated_at_ms` ([`SiteCache::markdown`]).
+//! elsewhere); their Markdown is rendered once per version of the text ([`SiteCache::markdown`]).
 
 use crate::error::PageError;
 use crate::site::cache::SiteCache;
@@ -148,11 +148,7 @@ async fn post(
         return Err(PageError::not_found());
     };
     let path = format!("/blog/{}", p.slug);
-    let body_html = cache.markdown(
-        &format!("post:{}", p.slug),
-        p.updated_at_ms,
-        &p.body_markdown,
-    );
+    let body_html = cache.markdown(&format!("post:{}", p.slug), &p.body_markdown);
     let words = p.body_markdown.split_whitespace().count();
     let layout = Layout::new(&app, &p.title, &path)
         .describe(&p.summary)

@@ -5,8 +5,9 @@
 //!   and reused while the snapshot is the same `Arc` (a settings change swaps the snapshot, so
 //!   the next request renders afresh) and the year in the footer has not changed. Pages mixing
 //!   in database content (the home page's latest posts) also expire after a short time.
-//! - Markdown rendered to HTML is kept per key and `updated_at_ms`: an edit by any writer, in
-//!   this process or not, changes the version and so misses the cache.
+//! - Markdown rendered to HTML is kept per key together with the source it came from: an edit
+//!   by any writer, in this process or not, changes the source and so misses the cache (a
+//!   memory comparison per request instead of a render).
 //!
 //! Nothing personal is ever cached: pages with forms or per-visitor content are not put here.
 
@@ -25,7 +26,7 @@ const MARKDOWN_ENTRIES: usize = 512;
 #[derive(Default)]
 pub struct SiteCache {
     pages: RwLock<HashMap<String, Entry>>,
-    markdown: Mutex<HashMap<String, (i64, Arc<str>)>>,
+    markdown: Mutex<HashMap<String, (String, Arc<str>)>>,
 }
 
 struct Entry {
@@ -74,11 +75,11 @@ impl SiteCache {
         Ok(body)
     }
 
-    /// `render(source)` for `key` at `version`, cached.
-    pub fn markdown(&self, key: &str, version: i64, source: &str) -> Arc<str> {
+    /// `render(source)`, cached under `key` while the source stays the same.
+    pub fn markdown(&self, key: &str, source: &str) -> Arc<str> {
         let mut map = self.markdown.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((v, html)) = map.get(key)
-            && *v == version
+        if let Some((cached, html)) = map.get(key)
+            && cached == source
         {
             return html.clone();
         }
@@ -86,7 +87,7 @@ impl SiteCache {
         if map.len() >= MARKDOWN_ENTRIES {
             map.clear();
         }
-        map.insert(key.to_owned(), (version, html.clone()));
+        map.insert(key.to_owned(), (source.to_owned(), html.clone()));
         html
     }
 }

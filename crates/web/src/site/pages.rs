@@ -81,7 +81,7 @@ async fn show(
     let (title, body_html, updated) = if let Some(p) = &stored {
         (
             p.title.clone(),
-            cache.markdown(&format!("page:{slug}"), p.updated_at_ms, &p.body_markdown),
+            cache.markdown(&format!("page:{slug}"), &p.body_markdown),
             jiff::Timestamp::from_millisecond(p.updated_at_ms)
                 .ok()
                 .map(|t| format::long_date(t.to_zoned(jiff::tz::TimeZone::UTC).date())),

@@ -320,6 +320,50 @@ async fn sitemap_lists_every_public_page_and_post(app: TestApp) {
     assert!(robots.contains("Disallow: /admin/"));
 }
 
+async fn posts_import_from_a_folder(app: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "winter-skin.md",
+        "---\ntitle: Winter skin\ndate: 2026-11-20\nsummary: Dry air.\ntags: winter\n---\n\
+         Use a *richer* moisturiser.\n",
+    );
+    write("broken.md", "no front matter here");
+    write("notes.txt", "not a post");
+    let today = jiff::civil::date(2026, 11, 25);
+    let store = &app.state.store;
+    let report = store
+        .import_posts_from_dir(dir.path(), today, 1)
+        .await
+        .unwrap();
+    assert_eq!(report.imported, vec!["winter-skin".to_owned()]);
+    assert_eq!(report.failed.len(), 1);
+    assert_eq!(report.failed[0].0, "broken.md");
+    let body = page(&app, "/blog/winter-skin").await;
+    assert!(
+        body.contains("Use a <em>richer</em> moisturiser."),
+        "{body}"
+    );
+    // Importing an edited file replaces the post, and the page shows the edit at once.
+    write(
+        "winter-skin.md",
+        "---\ntitle: Winter skin\ndate: 2026-11-20\n---\nUse a *thicker* cream.\n",
+    );
+    let report = store
+        .import_posts_from_dir(dir.path(), today, 1)
+        .await
+        .unwrap();
+    assert_eq!(report.imported.len(), 1);
+    let body = page(&app, "/blog/winter-skin").await;
+    assert!(body.contains("Use a <em>thicker</em> cream."), "{body}");
+    assert!(
+        store
+            .import_posts_from_dir(&dir.path().join("missing"), today, 1)
+            .await
+            .is_err()
+    );
+}
+
 app_test!(
     blog_lists_posts_newest_first,
     post_page_renders_markdown_and_metadata,
@@ -327,5 +371,6 @@ app_test!(
     blog_paginates_ten_a_page,
     empty_blog_says_so,
     rss_feed_is_rss_2,
-    sitemap_lists_every_public_page_and_post
+    sitemap_lists_every_public_page_and_post,
+    posts_import_from_a_folder
 );
