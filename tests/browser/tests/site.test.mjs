@@ -67,7 +67,7 @@ for (const [name, viewport] of Object.entries(viewports)) {
     await open(page, "/");
     const expected = await page.evaluate(() =>
       [...document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex='-1'])")]
-        .filter((el) => !el.closest("[hidden]") && getComputedStyle(el).display !== "none" && getComputedStyle(el).visibility !== "hidden")
+        .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden")
         .map((el) => el.tagName + "|" + (el.getAttribute("href") || el.id || el.getAttribute("name") || el.textContent.trim())),
     );
     assert.ok(expected.length > 20, "the home page has links");
