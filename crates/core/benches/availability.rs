@@ -19,7 +19,7 @@ use medspa_core::catalog::{Segment, Service, ServiceKind};
 use medspa_core::clinic::{Address, Clinic, ClinicInfo, Device, Location, Room, Staff, Zone};
 use medspa_core::input::Slug;
 use medspa_core::protocol::Protocol;
-use medspa_core::time::{Millis, TimeRange, WeeklySchedule, add_days, local_start};
+use medspa_core::time::{Millis, TimeRange, WeeklySchedule, add_days, local_date, local_start};
 use medspa_core::{AppointmentId, DeviceId, LocationId, RoomId, ServiceId, StaffId};
 use std::time::Instant;
 use uuid::Uuid;
@@ -338,9 +338,19 @@ fn bench(cr: &mut Criterion) {
         let offered = slots(&q, index);
         let mut starts: Vec<_> = offered.iter().map(|s| s.start).collect();
         starts.dedup();
+        let tz = c.locations[0].zone.tz();
+        let rooms = c.rooms.iter().map(|r| index.holds(r.id.into()));
+        let first = rooms
+            .clone()
+            .filter_map(|h| h.first())
+            .map(|h| h.interval.start)
+            .min();
+        let last = rooms.filter_map(|h| h.last()).map(|h| h.interval.end).max();
         eprintln!(
-            "{total} appointments: {} hold rows, {} Halo slots in 30 days ({} distinct starts)",
+            "{total} appointments: {} hold rows from {} to {}, {} Halo slots in 30 days ({} distinct starts)",
             index.len(),
+            local_date(first.unwrap(), tz),
+            local_date(last.unwrap(), tz),
             offered.len(),
             starts.len()
         );
