@@ -124,6 +124,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
+fn client_ip(req: &Request) -> ClientIp {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    ClientIp::from_parts(req.headers(), peer)
+}
+
 fn is_trusted_proxy(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => v4.is_loopback() || v4.is_private(),
@@ -153,14 +161,9 @@ pub fn apply(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     routes.layer(from_fn_with_state(limiter, limit))
 }
 
-async fn limit(
-    State(limiter): State<Arc<RateLimiter>>,
-    ClientIp(ip): ClientIp,
-    req: Request,
-    next: Next,
-) -> Response {
+async fn limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next: Next) -> Response {
     if is_limited(req.method(), req.uri().path())
-        && let Err(wait) = limiter.check(ip)
+        && let Err(wait) = limiter.check(client_ip(&req).0)
     {
         tracing::warn!("public POST rate limit reached");
         return too_many_requests(req.uri().path(), wait);
