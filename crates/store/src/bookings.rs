@@ -329,15 +329,21 @@ fn parse_answers(service: &Service, json: Option<&str>) -> Option<Answers> {
 macro_rules! book_tx {
     ($store:expr, |$tx:ident| $body:expr) => {
         match &$store.backend {
-            Backend::Sqlite { write, .. } => {
-                let mut $tx = write
-                    .begin_with("BEGIN IMMEDIATE")
-                    .await
-                    .map_err(StoreError::from)?;
-                let out = $body;
-                if out.is_ok() {
-                    $tx.commit().await.map_err(StoreError::from)?;
-                }
+            // SQLite: one savepoint in a shared batch; the commit is shared with concurrent
+            // bookings (see `group.rs`), and this returns only once it is durable.
+            Backend::Sqlite { group, .. } => {
+                let mut slot = group.enter().await?;
+                let out = {
+                    let mut $tx = sqlx::Connection::begin(&mut **slot.tx())
+                        .await
+                        .map_err(StoreError::from)?;
+                    let out = $body;
+                    if out.is_ok() {
+                        $tx.commit().await.map_err(StoreError::from)?;
+                    }
+                    out
+                };
+                slot.finish(out.is_ok()).await?;
                 out
             }
             Backend::Postgres(pool) => {

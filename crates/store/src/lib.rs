@@ -14,11 +14,13 @@ pub mod contact;
 pub mod error;
 pub mod outbox;
 pub mod pages;
+pub mod quiz;
 pub mod seal;
 
 mod backup;
 pub mod bookings;
 mod clinic;
+mod group;
 mod seed;
 mod users;
 
@@ -104,6 +106,7 @@ pub(crate) enum Backend {
         read: SqlitePool,
         write: SqlitePool,
         path: PathBuf,
+        group: std::sync::Arc<group::GroupWriter>,
     },
     Postgres(PgPool),
 }
@@ -201,10 +204,12 @@ impl Store {
                     .connect_with(base.read_only(true))
                     .await
                     .map_err(|e| connect_error(&path.display().to_string(), &e))?;
+                let group = std::sync::Arc::new(group::GroupWriter::new(write.clone()));
                 Backend::Sqlite {
                     read,
                     write,
                     path: path.clone(),
+                    group,
                 }
             }
             DatabaseUrl::Postgres(url) => {

@@ -261,3 +261,84 @@ fn migration_folders_match_by_name() {
     };
     assert_eq!(names("sqlite"), names("postgres"));
 }
+
+/// Bookings whose callers vanish midway (a client disconnect drops the future) leave neither
+/// half-written rows nor a stuck batch: later bookings still commit promptly.
+async fn abandoned_bookings_never_block_the_writer(db: TestDb) {
+    use medspa_core::availability::Policy;
+    use medspa_core::input::Phone;
+    use medspa_store::{BookOutcome, NewBooking};
+    use std::sync::Arc;
+    let (store, clinic) = seeded(&db).await;
+    let clinic = Arc::new(clinic);
+    // 2026-12-01 (a Tuesday) from 08:00 Chicago, every 30 minutes: distinct consultation slots.
+    let day0: i64 = jiff::Timestamp::from_second(1_796_133_600)
+        .unwrap()
+        .as_millisecond(); // 2026-12-01T14:00Z
+    let now_ms = day0 - 5 * 86_400_000;
+    let booking = |i: i64| NewBooking {
+        service: clinic.service("consultation").unwrap().id,
+        location: clinic.locations[0].id,
+        start_ms: day0 + i * 30 * 60_000,
+        staff: None,
+        name: PersonName::parse("Load Test", "n").unwrap(),
+        email: Email::parse(&format!("c{i}@example.com"), "e").unwrap(),
+        phone: Phone::parse("+1 312 555 0100", "p").unwrap(),
+        screening_json: None,
+        notes: None,
+        series: None,
+    };
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let (store, clinic, b) = (store.clone(), clinic.clone(), booking(i));
+        tasks.push(tokio::spawn(async move {
+            store
+                .book(&clinic, &Policy::default(), &b, None, now_ms, &|_| {
+                    String::new()
+                })
+                .await
+        }));
+    }
+    // Drop every other caller at once, wherever it is.
+    for (i, t) in tasks.iter().enumerate() {
+        if i % 2 == 1 {
+            t.abort();
+        }
+    }
+    let mut finished = 0;
+    for t in tasks {
+        if let Ok(res) = t.await {
+            assert!(matches!(res, Ok(BookOutcome::Created(_))), "{res:?}");
+            finished += 1;
+        }
+    }
+    assert!(finished >= 8);
+    let later = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        store.book(
+            &clinic,
+            &Policy::default(),
+            &booking(20),
+            None,
+            now_ms,
+            &|_| String::new(),
+        ),
+    )
+    .await
+    .expect("the writer is not stuck");
+    assert!(matches!(later, Ok(BookOutcome::Created(_))), "{later:?}");
+    // Every appointment row has its hold: nothing half-written.
+    let appts = store.count_appointments().await.unwrap();
+    assert!(appts > i64::from(finished), "{appts} > {finished}");
+    assert_eq!(
+        db.raw_count("SELECT COUNT(*) FROM holds WHERE active = TRUE")
+            .await,
+        appts
+    );
+    assert_eq!(
+        db.raw_count("SELECT COUNT(*) FROM outbox WHERE kind = 'confirmation'")
+            .await,
+        appts
+    );
+}
+on_both!(abandoned_bookings_never_block_the_writer);
