@@ -12,7 +12,8 @@
 //!
 //! The client IP is [`ClientIp`]: the TCP peer, or, when the peer is a reverse proxy on this
 //! host or a private network (loopback, 10/8, 172.16/12, 192.168/16, fc00::/7), the rightmost
-//! address of its `X-Forwarded-For`. State lives in memory, per app instance.
+//! address of its `X-Forwarded-For`. IPv6 clients share a bucket per /64. State lives in
+//! memory, per app instance.
 
 use crate::error::{ApiError, PageError};
 use crate::state::AppState;
@@ -28,14 +29,23 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-/// Buckets kept before idle ones are pruned.
+/// Buckets kept before idle ones are pruned (at most every [`PRUNE_EVERY`]).
 const PRUNE_ABOVE: usize = 10_000;
+const PRUNE_EVERY: Duration = Duration::from_secs(10);
+/// Past this many active clients the table starts over rather than grow without bound.
+const HARD_LIMIT: usize = 200_000;
 
 /// Per-IP token buckets.
 #[derive(Debug)]
 pub struct RateLimiter {
     per_minute: u32,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<Buckets>,
+}
+
+#[derive(Debug)]
+struct Buckets {
+    map: HashMap<IpAddr, Bucket>,
+    pruned: Option<Instant>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -49,7 +59,10 @@ impl RateLimiter {
     pub fn new(per_minute: u32) -> Self {
         Self {
             per_minute,
-            buckets: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(Buckets {
+                map: HashMap::new(),
+                pruned: None,
+            }),
         }
     }
 
@@ -64,14 +77,24 @@ impl RateLimiter {
         }
         let capacity = f64::from(self.per_minute);
         let per_second = capacity / 60.0;
-        let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
-        if buckets.len() > PRUNE_ABOVE {
+        let mut guard = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
+        let buckets = &mut *guard;
+        if buckets.map.len() > PRUNE_ABOVE
+            && buckets
+                .pruned
+                .is_none_or(|t| now.saturating_duration_since(t) >= PRUNE_EVERY)
+        {
             // A bucket that would be full again holds no information.
-            buckets.retain(|_, b| {
-                b.tokens + now.duration_since(b.updated).as_secs_f64() * per_second < capacity
+            buckets.map.retain(|_, b| {
+                b.tokens + now.saturating_duration_since(b.updated).as_secs_f64() * per_second
+                    < capacity
             });
+            if buckets.map.len() > HARD_LIMIT {
+                buckets.map.clear();
+            }
+            buckets.pruned = Some(now);
         }
-        let b = buckets.entry(ip).or_insert(Bucket {
+        let b = buckets.map.entry(key(ip)).or_insert(Bucket {
             tokens: capacity,
             updated: now,
         });
@@ -84,6 +107,19 @@ impl RateLimiter {
         } else {
             Err(Duration::from_secs_f64((1.0 - b.tokens) / per_second))
         }
+    }
+}
+
+/// The bucket of an address: IPv4 addresses one by one, IPv6 by their /64 network (one
+/// subscriber's block, which they can rotate through freely).
+fn key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        IpAddr::V4(_) => ip,
     }
 }
 
@@ -221,6 +257,18 @@ mod tests {
         assert!(l.check_at(other, t0).is_ok(), "buckets are per IP");
         assert!(l.check_at(ip, t0 + Duration::from_secs(20)).is_ok());
         assert!(RateLimiter::new(0).check_at(ip, t0).is_ok());
+    }
+
+    #[test]
+    fn ipv6_shares_a_bucket_per_64() {
+        let l = RateLimiter::new(1);
+        let t0 = Instant::now();
+        assert!(l.check_at("2001:db8:1:2::1".parse().unwrap(), t0).is_ok());
+        assert!(
+            l.check_at("2001:db8:1:2::ffff".parse().unwrap(), t0)
+                .is_err()
+        );
+        assert!(l.check_at("2001:db8:1:3::1".parse().unwrap(), t0).is_ok());
     }
 
     #[test]
