@@ -15,7 +15,6 @@ pub mod error;
 pub mod outbox;
 pub mod pages;
 pub mod quiz;
-pub mod quiz;
 pub mod seal;
 
 mod backup;
