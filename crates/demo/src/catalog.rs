@@ -321,6 +321,8 @@ fn holidays(from: Date, to: Date) -> Vec<Closure> {
     reason = "the demo clinic as one readable literal"
 )]
 pub fn clinic(today: Date) -> Clinic {
+    // Shifts as (days, from, to, lunch start).
+    type Shift<'a> = (&'a [Weekday], (i8, i8), (i8, i8), (i8, i8));
     let location = location_id();
     let services: Vec<Service> = specs()
         .into_iter()
@@ -331,8 +333,6 @@ pub fn clinic(today: Date) -> Clinic {
     let mut hours = schedule(&weekdays, (8, 0), (20, 0));
     hours.add(Saturday, range((9, 0), (17, 0)));
 
-    // (key, name, title, bio, services, shifts as (days, from, to, lunch start))
-    type Shift<'a> = (&'a [Weekday], (i8, i8), (i8, i8), (i8, i8));
     let person =
         |key: &str, name: &str, title: &str, bio: &str, slugs: &[&str], shifts: &[Shift<'_>]| {
             let mut hours = WeeklySchedule::default();

@@ -111,10 +111,6 @@ fn to_u32(v: i32, what: &str) -> Result<u32, StoreError> {
 
 impl Store {
     /// Loads the clinic; `None` when no clinic has been created yet.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "one straight mapping from rows to the snapshot"
-    )]
     pub async fn load_clinic(&self) -> Result<Option<Clinic>, StoreError> {
         let (locations, closures, resources, quals, time_off, services, settings) =
             read!(self, |pool| {
@@ -261,10 +257,6 @@ impl Store {
 
     /// Writes a whole clinic (settings, locations, resources, services) in one transaction.
     /// Used to create the demo clinic and by tests; fails if any id or slug already exists.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "one insert per table, in dependency order"
-    )]
     pub async fn insert_clinic(&self, clinic: &Clinic) -> Result<(), StoreError> {
         let settings = [
             (CLINIC_KEYS[0], clinic.info.name.as_str()),

@@ -122,10 +122,10 @@ impl Drop for Slot {
         // The job ended without `finish` (an early return or a dropped caller): its nested
         // transaction already queued its rollback; commit the others' work if nobody else
         // will.
-        if let Some(guard) = self.guard.take() {
-            if self.waiting.load(Ordering::SeqCst) == 0 {
-                tokio::spawn(commit_owned(guard));
-            }
+        if let Some(guard) = self.guard.take()
+            && self.waiting.load(Ordering::SeqCst) == 0
+        {
+            tokio::spawn(commit_owned(guard));
         }
     }
 }

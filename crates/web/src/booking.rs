@@ -275,7 +275,7 @@ pub async fn alternatives(
 ) -> Vec<Slot> {
     let policy: Policy = app.config.policy;
     let now_ms = app.clock.now().as_millisecond();
-    let window = i64::from(availability::ALTERNATIVES_WINDOW_DAYS) * 86_400_000;
+    let window = availability::ALTERNATIVES_WINDOW_DAYS * 86_400_000;
     let Ok(holds) = app
         .holds
         .get(&app.store, location.id, around - window, around + window)
@@ -409,7 +409,7 @@ pub async fn next_session_slots(app: &AppState, clinic: &Clinic, a: &Appointment
 /// What a successful booking call produced.
 pub enum Created {
     /// A new booking and its view (with the manage token).
-    New(Box<BookingView>, Appointment),
+    New(Box<(BookingView, Appointment)>),
     /// An idempotent replay: the stored response body.
     Replayed(String),
 }
@@ -470,7 +470,7 @@ pub async fn create(
                 .iter()
                 .map(|s| views::SlotView::of(&clinic, p.location, s))
                 .collect();
-            Ok(Created::New(Box::new(view), b.appointment))
+            Ok(Created::New(Box::new((view, b.appointment))))
         }
         Ok(BookOutcome::Replayed(body)) => Ok(Created::Replayed(body)),
         Err(e) => {
@@ -640,8 +640,7 @@ async fn series_recheck(
     if let Some(prev) = sessions
         .iter()
         .filter(live)
-        .filter(|x| x.series_index + 1 == a.series_index)
-        .last()
+        .rfind(|x| x.series_index + 1 == a.series_index)
     {
         let (lo, hi) = followup_window(&series, local_date(prev.start_ms, location));
         earliest = earliest.max(lo);

@@ -28,7 +28,7 @@ impl AppState {
     pub fn new(store: Store, clinic: Clinic, config: AppConfig, clock: Arc<dyn Clock>) -> Self {
         // One instance on SQLite owns every write; on PostgreSQL other instances may book too.
         let ttl = if store.backend_name() == "sqlite" {
-            Duration::from_secs(60)
+            Duration::from_mins(1)
         } else {
             Duration::from_secs(2)
         };

@@ -200,8 +200,9 @@ pub async fn create(
     let slug = input.service.clone();
     let clinic = app.clinic();
     match booking::create(&app, &input, idem).await {
-        Ok(Created::New(view, a)) => {
-            let mut res = (StatusCode::CREATED, Json(*view)).into_response();
+        Ok(Created::New(created)) => {
+            let (view, a) = *created;
+            let mut res = (StatusCode::CREATED, Json(view)).into_response();
             if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/bookings/{}", a.reference)) {
                 res.headers_mut().insert(header::LOCATION, v);
             }

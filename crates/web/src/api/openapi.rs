@@ -1,11 +1,12 @@
 //! The OpenAPI 3.1 document of every `/api/v1` route (`/api/openapi.json`) and a readable,
 //! script-free docs page rendered from it (`/api/docs`).
 
-use super::{availability, bookings, catalog, eligibility};
+use super::{availability, bookings, catalog, eligibility, quiz};
 use crate::state::AppState;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use std::fmt::Write as _;
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -15,8 +16,9 @@ use utoipa::OpenApi;
         catalog::clinic, catalog::services, catalog::service,
         availability::availability, eligibility::eligibility,
         bookings::create, bookings::show, bookings::cancel, bookings::reschedule, bookings::calendar,
+        quiz::list, quiz::answer,
     ),
-    tags((name = "clinic"), (name = "services"), (name = "booking"), (name = "manage"))
+    tags((name = "clinic"), (name = "services"), (name = "booking"), (name = "manage"), (name = "quiz"))
 )]
 pub struct ApiDoc;
 
@@ -43,7 +45,7 @@ async fn docs() -> Html<String> {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>medspa API</title></head><body><main><h1>medspa API</h1><p>The machine-readable document is at <a href=\"/api/openapi.json\">/api/openapi.json</a>.</p>",
     );
     if let Some(d) = &doc.info.description {
-        body.push_str(&format!("<p>{}</p>", esc(d)));
+        let _ = write!(body, "<p>{}</p>", esc(d));
     }
     for (path, item) in &doc.paths.paths {
         let ops = [
@@ -55,12 +57,13 @@ async fn docs() -> Html<String> {
         ];
         for (method, op) in ops {
             let Some(op) = op else { continue };
-            body.push_str(&format!(
+            let _ = write!(
+                body,
                 "<section><h2><code>{method} {}</code></h2>",
                 esc(path)
-            ));
+            );
             if let Some(s) = op.description.as_ref().or(op.summary.as_ref()) {
-                body.push_str(&format!("<p>{}</p>", esc(s)));
+                let _ = write!(body, "<p>{}</p>", esc(s));
             }
             body.push_str("<ul>");
             for (status, resp) in &op.responses.responses {
@@ -68,11 +71,12 @@ async fn docs() -> Html<String> {
                     utoipa::openapi::RefOr::T(r) => r.description.clone(),
                     utoipa::openapi::RefOr::Ref(r) => r.ref_location.clone(),
                 };
-                body.push_str(&format!(
+                let _ = write!(
+                    body,
                     "<li><strong>{}</strong> {}</li>",
                     esc(status),
                     esc(&text)
-                ));
+                );
             }
             body.push_str("</ul></section>");
         }

@@ -151,7 +151,6 @@ fn rules() -> Vec<crate::protocol::Rule> {
     ]
 }
 
-#[expect(clippy::too_many_lines, reason = "a data table: one entry per rule")]
 fn before() -> Vec<crate::protocol::CareRule> {
     vec![
         step(
@@ -288,7 +287,6 @@ fn before() -> Vec<crate::protocol::CareRule> {
     ]
 }
 
-#[expect(clippy::too_many_lines, reason = "a data table: one entry per rule")]
 fn after() -> Vec<crate::protocol::CareRule> {
     vec![
         step(

@@ -111,7 +111,6 @@ pub(super) fn neuromodulator() -> Protocol {
     }
 }
 
-#[expect(clippy::too_many_lines, reason = "a data table: one entry per rule")]
 pub(super) fn dermal_filler() -> Protocol {
     Protocol {
         screening: vec![

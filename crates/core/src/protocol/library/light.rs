@@ -224,7 +224,6 @@ pub(super) fn ipl_photofacial() -> Protocol {
     }
 }
 
-#[expect(clippy::too_many_lines, reason = "a data table: one entry per rule")]
 pub(super) fn laser_hair_removal() -> Protocol {
     Protocol {
         screening: vec![
