@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document of every `/api/v1` route (`/api/openapi.json`) and a readable,
 //! script-free docs page rendered from it (`/api/docs`).
 
-use super::{availability, bookings, catalog, eligibility, quiz};
+use super::{availability, bookings, catalog, eligibility};
 use crate::state::AppState;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -16,9 +16,8 @@ use utoipa::OpenApi;
         catalog::clinic, catalog::services, catalog::service,
         availability::availability, eligibility::eligibility,
         bookings::create, bookings::show, bookings::cancel, bookings::reschedule, bookings::calendar,
-        quiz::list, quiz::answer,
     ),
-    tags((name = "clinic"), (name = "services"), (name = "booking"), (name = "manage"), (name = "quiz"))
+    tags((name = "clinic"), (name = "services"), (name = "booking"), (name = "manage"))
 )]
 pub struct ApiDoc;
 
