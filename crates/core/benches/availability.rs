@@ -209,6 +209,17 @@ fn book_history(c: &Clinic, total: usize) -> HoldIndex {
         horizon_days: 1_000_000,
         grid_minutes: 15,
     };
+    let qualified: Vec<Vec<StaffId>> = c
+        .services
+        .iter()
+        .map(|svc| {
+            c.staff
+                .iter()
+                .filter(|s| s.is_qualified(svc.id))
+                .map(|s| s.id)
+                .collect()
+        })
+        .collect();
     let mut index = HoldIndex::new();
     let mut booked = 0usize;
     let weights = [0usize, 0, 1, 1, 1, 2, 3, 3]; // halo x2, facial x3, ipl, consultation x2
@@ -225,13 +236,8 @@ fn book_history(c: &Clinic, total: usize) -> HoldIndex {
             let (mut n, mut tries) = (0, 0);
             while n < target && tries < target * 4 && booked < total {
                 tries += 1;
-                let svc = &c.services[*rng.pick(&weights)];
-                let qualified: Vec<StaffId> = c
-                    .staff
-                    .iter()
-                    .filter(|s| s.is_qualified(svc.id))
-                    .map(|s| s.id)
-                    .collect();
+                let which = *rng.pick(&weights);
+                let (svc, qualified) = (&c.services[which], &qualified[which]);
                 let minute = 8 * 60 + 15 * i64::try_from(rng.below(44)).unwrap();
                 let start =
                     local_start(day.to_datetime(time(0, 0, 0, 0)), &tz).unwrap() + minute * 60_000;
@@ -241,7 +247,7 @@ fn book_history(c: &Clinic, total: usize) -> HoldIndex {
                     location: &c.locations[0],
                     from: day,
                     to: day,
-                    staff: Some(*rng.pick(&qualified)),
+                    staff: Some(*rng.pick(qualified)),
                     now_ms: 0,
                     policy: &open_policy,
                     exclude: None,

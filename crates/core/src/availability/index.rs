@@ -120,11 +120,45 @@ impl ResourceHolds {
     }
 }
 
+/// The hold rows of one appointment, for removal. Up to three rows (staff, room, device: nearly
+/// every booking) live inline, so an index of half a million appointments is not half a million
+/// small heap blocks: those fragment the allocator and slow every later allocation in the
+/// process, the engine's output included.
+#[derive(Clone, Debug)]
+enum Rows {
+    Few(u8, [(ResourceId, Interval); 3]),
+    Many(Vec<(ResourceId, Interval)>),
+}
+
+impl Rows {
+    fn one(row: (ResourceId, Interval)) -> Self {
+        Self::Few(1, [row; 3])
+    }
+
+    fn push(&mut self, row: (ResourceId, Interval)) {
+        match self {
+            Self::Few(n, rows) if usize::from(*n) < rows.len() => {
+                rows[usize::from(*n)] = row;
+                *n += 1;
+            }
+            Self::Few(_, rows) => *self = Self::Many(rows.iter().copied().chain([row]).collect()),
+            Self::Many(v) => v.push(row),
+        }
+    }
+
+    fn as_slice(&self) -> &[(ResourceId, Interval)] {
+        match self {
+            Self::Few(n, rows) => &rows[..usize::from(*n)],
+            Self::Many(v) => v,
+        }
+    }
+}
+
 /// Per-resource sorted hold lists, with the resources of each appointment for quick removal.
 #[derive(Clone, Debug, Default)]
 pub struct HoldIndex {
     by_resource: HashMap<ResourceId, ResourceHolds>,
-    by_appointment: HashMap<AppointmentId, Vec<(ResourceId, Interval)>>,
+    by_appointment: HashMap<AppointmentId, Rows>,
     len: usize,
 }
 
@@ -141,10 +175,7 @@ impl HoldIndex {
         }
         self.by_resource.entry(resource).or_default().insert(hold);
         if let Some(a) = hold.appointment {
-            self.by_appointment
-                .entry(a)
-                .or_default()
-                .push((resource, hold.interval));
+            add_row(&mut self.by_appointment, a, (resource, hold.interval));
         }
         self.len += 1;
     }
@@ -154,7 +185,7 @@ impl HoldIndex {
         let Some(rows) = self.by_appointment.remove(&appointment) else {
             return;
         };
-        for (resource, iv) in rows {
+        for &(resource, iv) in rows.as_slice() {
             let removed = self
                 .by_resource
                 .get_mut(&resource)
@@ -254,11 +285,7 @@ impl FromIterator<(ResourceId, Hold)> for HoldIndex {
                 entry.long.push(hold);
             }
             if let Some(a) = hold.appointment {
-                index
-                    .by_appointment
-                    .entry(a)
-                    .or_default()
-                    .push((resource, hold.interval));
+                add_row(&mut index.by_appointment, a, (resource, hold.interval));
             }
             index.len += 1;
         }
@@ -270,6 +297,16 @@ impl FromIterator<(ResourceId, Hold)> for HoldIndex {
         }
         index
     }
+}
+
+fn add_row(
+    map: &mut HashMap<AppointmentId, Rows>,
+    appointment: AppointmentId,
+    row: (ResourceId, Interval),
+) {
+    map.entry(appointment)
+        .and_modify(|rows| rows.push(row))
+        .or_insert_with(|| Rows::one(row));
 }
 
 impl Extend<(ResourceId, Hold)> for HoldIndex {
