@@ -41,6 +41,7 @@ css="$(size "${base}${css_path}")"
 js="$(size "${base}${js_path}")"
 total=$((home_html + css + js))
 
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== weight (uncompressed bytes)"
 printf 'home HTML   %7d  (budget < 30720)\n' "$home_html"
 printf 'CSS         %7d\n' "$css"
@@ -48,15 +49,25 @@ printf 'JS          %7d\n' "$js"
 printf 'first load  %7d  (budget < 102400)\n' "$total"
 printf 'halo page   %7d\n' "$(size "${base}/treatments/halo")"
 
+# CPU time the server process has used, in clock ticks (user + system).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/${pid}/stat"; }
 run() {
-  local label="$1" path="$2"
+  local label="$1" path="$2" before after out requests
   # Warm up (renders once into the page cache), then measure.
   curl -fsS -o /dev/null "${base}${path}"
   echo
   echo "== wrk -t${threads} -c${connections} -d${duration} --latency ${path}  (${label})"
-  wrk -t"${threads}" -c"${connections}" -d"${duration}" --latency "${base}${path}"
+  before="$(cpu_ticks)"
+  out="$(wrk -t"${threads}" -c"${connections}" -d"${duration}" --latency "${base}${path}")"
+  after="$(cpu_ticks)"
+  echo "$out"
+  # Server CPU per request does not depend on what else the machine is doing, unlike
+  # requests/s and the latency tail on a shared 2-core box.
+  requests="$(echo "$out" | awk '/requests in/ {print $1}')"
+  awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+    'BEGIN { if (n > 0) printf "server CPU: %.1f us per request (%.2f CPU-seconds for %d requests)\n", t / hz / n * 1e6, t / hz, n }'
 }
 run "treatment page" "/treatments/halo"
 run "home page" "/"
 echo
-echo "cpu: $(nproc) cores; $(uname -srm)"
+echo "cpu: $(nproc) cores; $(uname -srm); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
