@@ -820,3 +820,44 @@ async fn series_sessions_keep_their_interval(app: TestApp) {
 }
 
 app_test!(series_sessions_keep_their_interval);
+
+async fn presentable_on_avoids_downtime(app: TestApp) {
+    let halo_days: u32 = {
+        let detail: Value = app.get("/api/v1/services/halo").await.json().await.unwrap();
+        u32::try_from(detail["downtime_days"].as_u64().unwrap()).unwrap()
+    };
+    assert!(halo_days >= 4, "Halo has days of downtime");
+    let all = slots(&app, "halo", "2026-12-01", "2026-12-14").await;
+    let res = app.get("/api/v1/availability?service=halo&from=2026-12-01&to=2026-12-14&presentable_on=2026-12-08").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let kept: Value = res.json().await.unwrap();
+    let kept = kept["slots"].as_array().unwrap();
+    // A session on day D keeps the client busy on D .. D + downtime - 1.
+    let event = jiff::civil::date(2026, 12, 8);
+    for s in &all {
+        let day: jiff::civil::Date = s["start"].as_str().unwrap()[..10].parse().unwrap();
+        let clashes = day <= event
+            && event
+                < day
+                    .checked_add(jiff::Span::new().days(i64::from(halo_days)))
+                    .unwrap();
+        assert_eq!(kept.contains(s), !clashes, "{day}");
+    }
+    assert!(kept.len() < all.len() && !kept.is_empty());
+    // No downtime, nothing to avoid.
+    let facial = slots(&app, "hydrafacial", "2026-12-01", "2026-12-14").await;
+    let res: Value = app.get("/api/v1/availability?service=hydrafacial&from=2026-12-01&to=2026-12-14&presentable_on=2026-12-08").await.json().await.unwrap();
+    assert_eq!(res["slots"].as_array().unwrap().len(), facial.len());
+    let p = problem(
+        app.get(
+            "/api/v1/availability?service=halo&from=2026-12-01&to=2026-12-14&presentable_on=soon",
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["presentable_on"]);
+}
+
+app_test!(presentable_on_avoids_downtime);
