@@ -6,7 +6,9 @@
 //! - [`FormErrors`]: field errors for templates. Each input's `id` is its field name, so the
 //!   error summary links (`#email`) land on the field. `templates/site/forms.html` has askama
 //!   macros that render labelled inputs with `aria-invalid`, `aria-describedby`, the message
-//!   next to the field and the summary at the top (`{% import "site/forms.html" as forms %}`).
+//!   next to the field and the summary at the top (`{% import "site/forms.html" as forms %}`):
+//!   `error_summary`, `csrf_field`, `text_field` (any input type: text, email, tel, date),
+//!   `textarea`, `checkbox` (consent) and `yes_no` (a fieldset of two radios).
 //! - [`invalid`]: sends a re-rendered form with status 422 (keeping what the user typed is the
 //!   template's job: pass the submitted strings back in).
 //! - [`see_other`]: POST-redirect-GET after a successful submit (303).
@@ -149,6 +151,61 @@ pub fn tidy(value: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every macro of `templates/site/forms.html`, rendered with an error on each field.
+    #[derive(Template)]
+    #[template(
+        source = r#"{% import "site/forms.html" as forms %}
+{% call forms::error_summary(errors) %}{% call forms::csrf_field(csrf) %}
+{% call forms::text_field(errors, "email", "Email", email, "email", "email", "A hint.", true) %}
+{% call forms::textarea(errors, "message", "Message", message, "", false) %}
+{% call forms::checkbox(errors, "consent", "I agree to the policy", consent, "") %}
+{% call forms::yes_no(errors, "pregnant", "Are you pregnant?", pregnant, "") %}"#,
+        ext = "html"
+    )]
+    struct Probe {
+        errors: FormErrors,
+        csrf: String,
+        email: String,
+        message: String,
+        consent: bool,
+        pregnant: String,
+    }
+
+    #[test]
+    fn macros_render_fields_with_their_errors() {
+        let mut errors = FormErrors::default();
+        for f in ["email", "message", "consent", "pregnant"] {
+            errors.push(f, "Fix this");
+        }
+        let html = Probe {
+            errors,
+            csrf: "tok".into(),
+            email: "a<b".into(),
+            message: String::new(),
+            consent: true,
+            pregnant: "no".into(),
+        }
+        .render()
+        .unwrap();
+        assert!(html.contains("There are 4 problems"));
+        assert!(html.contains(r#"<input type="hidden" name="csrf_token" value="tok">"#));
+        assert!(
+            html.contains(r#"value="a&#60;b""#) || html.contains(r#"value="a&lt;b""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"aria-describedby="email-hint email-error""#));
+        assert!(html.contains(
+            r#"<label for="message">Message <span class="optional">(optional)</span></label>"#
+        ));
+        assert!(html.contains(r#"type="checkbox" value="true" checked aria-invalid="true""#));
+        assert!(html.contains(r#"<legend>Are you pregnant?</legend>"#));
+        assert!(
+            html.contains(r#"id="pregnant-no" name="pregnant" type="radio" value="no" checked"#)
+        );
+        assert!(html.contains(r##"<a href="#pregnant">Fix this</a>"##));
+        assert!(!html.contains("style="));
+    }
 
     #[test]
     fn describes_fields() {
