@@ -199,7 +199,7 @@ mod tests {
             r#"<label for="message">Message <span class="optional">(optional)</span></label>"#
         ));
         assert!(html.contains(r#"type="checkbox" value="true" checked aria-invalid="true""#));
-        assert!(html.contains(r#"<legend>Are you pregnant?</legend>"#));
+        assert!(html.contains("<legend>Are you pregnant?</legend>"));
         assert!(
             html.contains(r#"id="pregnant-no" name="pregnant" type="radio" value="no" checked"#)
         );
