@@ -6,6 +6,7 @@ mod bookings;
 mod catalog;
 mod eligibility;
 mod openapi;
+mod quiz;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .merge(availability::router())
         .merge(eligibility::router())
         .merge(bookings::router())
+        .merge(quiz::router())
         .merge(openapi::router())
 }
 

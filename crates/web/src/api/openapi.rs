@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document of every `/api/v1` route (`/api/openapi.json`) and a readable,
 //! script-free docs page rendered from it (`/api/docs`).
 
-use super::{availability, bookings, catalog, eligibility};
+use super::{availability, bookings, catalog, eligibility, quiz};
 use crate::state::AppState;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -16,8 +16,9 @@ use utoipa::OpenApi;
         catalog::clinic, catalog::services, catalog::service,
         availability::availability, eligibility::eligibility,
         bookings::create, bookings::show, bookings::cancel, bookings::reschedule, bookings::calendar,
+        quiz::list, quiz::answer,
     ),
-    tags((name = "clinic"), (name = "services"), (name = "booking"), (name = "manage"))
+    tags((name = "clinic"), (name = "services"), (name = "booking"), (name = "manage"), (name = "quiz"))
 )]
 pub struct ApiDoc;
 

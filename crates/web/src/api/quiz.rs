@@ -5,14 +5,13 @@
 
 use crate::api::ApiJson;
 use crate::error::ApiError;
+use crate::site::quiz::offered;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use medspa_core::clinic::Clinic;
 use medspa_core::quiz::{
-    DISCLAIMER, PHOTOTYPE_NOTE, QuestionKind, QuizAnswers, QuizResult, Recommendation, evaluate,
-    questions,
+    DISCLAIMER, PHOTOTYPE_NOTE, QuestionKind, QuizAnswers, Recommendation, evaluate, questions,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -146,18 +145,6 @@ pub async fn answer(
         disclaimer: DISCLAIMER.to_owned(),
         share_url,
     }))
-}
-
-/// The result without services this clinic does not offer (a self-hosted catalog may lack
-/// some of the engine's rows). The consultation stays when the clinic has one.
-pub fn offered(mut result: QuizResult, clinic: &Clinic) -> QuizResult {
-    result
-        .recommendations
-        .retain(|r| clinic.service(&r.service).is_some());
-    result
-        .left_out
-        .retain(|r| clinic.service(&r.service).is_some());
-    result
 }
 
 /// The wire name of a question kind (DESIGN.md).

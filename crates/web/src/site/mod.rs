@@ -14,6 +14,7 @@ mod home;
 pub mod layout;
 pub mod markdown;
 mod pages;
+pub mod quiz;
 mod seo;
 mod treatments;
 
@@ -35,6 +36,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(seo::router())
         .merge(contact::router())
         .merge(pages::router())
+        .merge(quiz::router())
         .layer(Extension(Arc::new(cache::SiteCache::default())));
     crate::csrf::protect(pages, state).merge(assets::router())
 }

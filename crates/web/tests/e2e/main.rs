@@ -8,6 +8,7 @@ mod api_concurrency;
 mod api_dst;
 mod api_mail;
 mod common;
+mod quiz;
 mod site_basics;
 mod site_blog;
 mod site_contact;
