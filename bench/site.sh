@@ -5,7 +5,8 @@
 #   treatment page >= 10,000 requests/s with p99 < 10 ms at 64 connections;
 #   home page HTML < 30 KB; first load (HTML + CSS + JS) < 100 KB.
 # Options (environment): DURATION (10s), CONNECTIONS (64), THREADS (2), MEDSPA_LOG (warn).
-# Traffic goes to 127.0.0.1 only; the server is stopped by its PID.
+# Traffic goes to 127.0.0.1 only; the server is stopped by its PID. On a machine shared with
+# builds, run it as `nice -n -15 bench/site.sh` (root) so the server and wrk get the CPU first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
