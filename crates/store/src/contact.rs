@@ -85,9 +85,22 @@ impl Store {
             .bind(now_ms)
             .execute(&mut *tx)
             .await?;
-            // TODO(outbox): in this same transaction, queue a notice to the clinic's address
-            // saying only "a new message is waiting in the back office" (never the message,
-            // name or contact details), once the outbox table and writer exist.
+            // Tell the clinic, in the same transaction: only that a message is waiting,
+            // never the message, the name or the contact details.
+            let clinic: Option<(String,)> =
+                sqlx::query_as("SELECT value FROM settings WHERE key = 'clinic.email'")
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some((to,)) = clinic.filter(|(to,)| to.contains('@')) {
+                let notice = crate::outbox::OutboxMessage::notice(
+                    &to,
+                    "New message from your website",
+                    "A new message from the contact form is waiting in the back office.",
+                    &format!("contact/{id}"),
+                    medspa_core::time::from_millis(now_ms),
+                );
+                crate::outbox::insert_outbox!(&mut *tx, &notice)?;
+            }
             Ok::<_, StoreError>(())
         })?;
         tracing::info!(contact_message_id = %id, "contact message stored");

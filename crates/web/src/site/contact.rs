@@ -124,6 +124,7 @@ async fn submit(
         Ok(message) => {
             let now = app.clock.now().as_millisecond();
             app.store.add_contact_message(&message, now).await?;
+            app.mail_nudge();
             Ok(see_other("/contact/sent"))
         }
         Err(e) => {
