@@ -69,6 +69,9 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         requeue: Option<String>,
     },
+    /// Bring in data from elsewhere.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Write a consistent copy of the live database to FILE while the clinic keeps running.
     Backup {
         #[command(flatten)]
@@ -76,6 +79,28 @@ pub enum Command {
         /// Where to write the copy (must not exist yet)
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import clients from a CSV file with a header row: name, email, phone (phone optional).
+    /// Rows that cannot be imported are listed and written to FILE.rejected.csv with the
+    /// reason; clients whose email is already known are left unchanged.
+    Clients {
+        #[command(flatten)]
+        common: Common,
+        /// The CSV file
+        #[arg(value_name = "FILE.csv")]
+        file: PathBuf,
+    },
+    /// Import blog posts: every `*.md` file (front matter + Markdown) in a folder.
+    Posts {
+        #[command(flatten)]
+        common: Common,
+        /// The folder
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
     },
 }
 

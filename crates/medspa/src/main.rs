@@ -7,6 +7,7 @@
 mod cli;
 mod config;
 mod demo;
+mod import;
 mod out;
 mod run;
 

@@ -1,6 +1,6 @@
 //! Running the commands: configuration, logging, database, listener, graceful shutdown.
 
-use crate::cli::{Cli, Command, Common, UserCommand};
+use crate::cli::{Cli, Command, Common, ImportCommand, UserCommand};
 use crate::config::{Config, unknown_env_keys};
 use crate::{demo, out};
 use medspa_core::input::{Email, PersonName};
@@ -97,6 +97,37 @@ pub async fn run(cli: Cli) -> Result<(), Fatal> {
                 out::line(&format!("password: {password}"));
                 out::line("(shown once; sign in at /admin/login and keep it somewhere safe)");
             }
+            store.close().await;
+            Ok(())
+        }
+        Command::Import(ImportCommand::Clients { common, file }) => {
+            let (_, store) = open(&common, None).await?;
+            crate::import::clients(&store, &file).await?;
+            store.close().await;
+            Ok(())
+        }
+        Command::Import(ImportCommand::Posts { common, dir }) => {
+            let (_, store) = open(&common, None).await?;
+            let now = SystemClock.now();
+            let chicago =
+                jiff::tz::TimeZone::get("America/Chicago").map_err(|e| Fatal(e.to_string()))?;
+            let zone = store
+                .load_clinic()
+                .await?
+                .and_then(|c| c.default_location().map(|l| l.zone.tz().clone()))
+                .unwrap_or(chicago);
+            let today = now.to_zoned(zone).date();
+            let report = store
+                .import_posts_from_dir(&dir, today, now.as_millisecond())
+                .await?;
+            for (file, why) in &report.failed {
+                out::line(&format!("not imported: {file}: {why}"));
+            }
+            out::line(&format!(
+                "imported {} posts, {} files refused",
+                report.imported.len(),
+                report.failed.len()
+            ));
             store.close().await;
             Ok(())
         }

@@ -367,3 +367,54 @@ fn help_speaks_to_the_owner() {
         assert!(help.contains(cmd), "{help}");
     }
 }
+
+#[test]
+fn import_clients_reports_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "\u{feff}Name,Email,Phone\n\
+        Ava Alder,ava@example.net,+1 312 555 0101\n\
+        Bo Brightwater,not-an-email,\n\
+        ,nameless@example.net,\n\
+        Cleo Castellan,CLEO@example.net,\n\
+        Cleo Again,cleo@example.net,+1 312 555 0102\n\
+        Dev Dunmore,dev@example.net,call me\n";
+    std::fs::write(dir.path().join("clients.csv"), csv).unwrap();
+    let out = medspa(dir.path())
+        .args(["import", "clients", "clients.csv"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("imported 2 new clients; 1 already known (unchanged); 3 rows not imported"),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 3: email")
+            && text.contains("line 4: name")
+            && text.contains("line 7: phone"),
+        "{text}"
+    );
+    let rejected = std::fs::read_to_string(dir.path().join("clients.csv.rejected.csv")).unwrap();
+    assert_eq!(rejected.lines().count(), 4, "header + 3 rows: {rejected}");
+    assert!(rejected.contains("not-an-email") && rejected.contains("line,error"));
+    // Importing again changes nothing.
+    let out = medspa(dir.path())
+        .args(["import", "clients", "clients.csv"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("imported 0 new clients; 3 already known")
+    );
+    // A file without the right header is refused whole.
+    std::fs::write(dir.path().join("bad.csv"), "who,where\nx,y\n").unwrap();
+    let out = medspa(dir.path())
+        .args(["import", "clients", "bad.csv"])
+        .output()
+        .unwrap();
+    fails_with_one_line(&out, "name, email");
+}

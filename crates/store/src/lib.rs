@@ -19,6 +19,7 @@ pub mod seal;
 
 mod backup;
 pub mod bookings;
+pub mod clients;
 mod clinic;
 mod group;
 mod seed;
