@@ -7,6 +7,7 @@
 
 mod assets;
 mod blog;
+mod booking;
 pub mod cache;
 mod contact;
 pub mod format;
@@ -37,6 +38,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(contact::router())
         .merge(pages::router())
         .merge(quiz::router())
+        .merge(booking::router())
         .layer(Extension(Arc::new(cache::SiteCache::default())));
     crate::csrf::protect(pages, state).merge(assets::router())
 }

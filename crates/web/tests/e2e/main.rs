@@ -11,6 +11,7 @@ mod common;
 mod quiz;
 mod site_basics;
 mod site_blog;
+mod site_booking;
 mod site_contact;
 mod site_pages;
 mod site_treatments;
