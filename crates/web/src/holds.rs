@@ -12,6 +12,15 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const DAY_MS: i64 = 86_400_000;
+/// Cached answers kept at most (the map is cleared when full; popular queries refill it).
+const MAX_RESPONSES: usize = 512;
+
+struct CachedResponse {
+    generation: u64,
+    minute: i64,
+    at: Instant,
+    body: axum::body::Bytes,
+}
 
 struct Entry {
     index: Arc<HoldIndex>,
@@ -32,6 +41,10 @@ pub struct HoldCache {
     /// How far past the requested window a reload reads, so the next queries hit.
     lookahead_ms: i64,
     entries: Mutex<HashMap<LocationId, Entry>>,
+    /// Bumped whenever any snapshot changes, so answers derived from one can be cached.
+    generation: std::sync::atomic::AtomicU64,
+    /// Serialized answers by request key, valid for one snapshot generation and one minute.
+    responses: Mutex<HashMap<String, CachedResponse>>,
     loading: tokio::sync::Mutex<()>,
 }
 
@@ -42,6 +55,8 @@ impl HoldCache {
             ttl,
             lookahead_ms: i64::from(lookahead_days) * DAY_MS,
             entries: Mutex::new(HashMap::new()),
+            generation: std::sync::atomic::AtomicU64::new(0),
+            responses: Mutex::new(HashMap::new()),
             loading: tokio::sync::Mutex::new(()),
         }
     }
@@ -92,17 +107,33 @@ impl HoldCache {
                 ttl: self.ttl,
             },
         );
+        drop(entries);
+        // After the new snapshot is in place: readers that see the new number see the data.
+        self.bump();
         Ok(index)
     }
 
+    /// A number that changes whenever any snapshot changes.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn bump(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
     fn update(&self, location: LocationId, f: impl FnOnce(&mut HoldIndex)) {
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(e) = entries.get_mut(&location) {
-            f(Arc::make_mut(&mut e.index));
+        {
+            let mut entries = self
+                .entries
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(e) = entries.get_mut(&location) {
+                f(Arc::make_mut(&mut e.index));
+            }
         }
+        self.bump();
     }
 
     /// Records a committed booking's (or reschedule's) holds, replacing the appointment's
@@ -132,6 +163,52 @@ impl HoldCache {
         self.update(location, |index| index.remove_appointment(appointment));
     }
 
+    /// A cached answer for `key`, if it was computed from generation `generation` during
+    /// `minute` (Unix minutes) and is younger than the snapshot time-to-live.
+    pub fn cached_response(
+        &self,
+        key: &str,
+        generation: u64,
+        minute: i64,
+    ) -> Option<axum::body::Bytes> {
+        let responses = self
+            .responses
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        responses
+            .get(key)
+            .filter(|r| {
+                r.generation == generation && r.minute == minute && r.at.elapsed() < self.ttl
+            })
+            .map(|r| r.body.clone())
+    }
+
+    /// Keeps an answer computed from generation `generation` during `minute`.
+    pub fn keep_response(
+        &self,
+        key: String,
+        generation: u64,
+        minute: i64,
+        body: axum::body::Bytes,
+    ) {
+        let mut responses = self
+            .responses
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if responses.len() >= MAX_RESPONSES {
+            responses.clear();
+        }
+        responses.insert(
+            key,
+            CachedResponse {
+                generation,
+                minute,
+                at: Instant::now(),
+                body,
+            },
+        );
+    }
+
     /// Marks every snapshot stale (after a race was lost, or settings changed): the next read
     /// reloads, but no sooner than [`MIN_RELOAD_INTERVAL`] after the last load.
     pub fn invalidate(&self) {
@@ -142,5 +219,7 @@ impl HoldCache {
         for e in entries.values_mut() {
             e.ttl = MIN_RELOAD_INTERVAL;
         }
+        drop(entries);
+        self.bump();
     }
 }

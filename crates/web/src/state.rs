@@ -71,5 +71,7 @@ impl AppState {
             .clinic
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(clinic);
+        // Cached availability was computed from the old hours, staff and services.
+        self.holds.invalidate();
     }
 }

@@ -4,9 +4,12 @@ use crate::booking::{resolve_location, resolve_staff};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::views::SlotView;
+use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use jiff::civil::Date;
 use medspa_core::availability::{self, Policy, Slot};
 use medspa_core::clinic::Clinic;
@@ -131,7 +134,8 @@ pub async fn find(
         from,
         to,
         staff,
-        now_ms: app.clock.now().as_millisecond(),
+        // As of the end of the current minute (see `availability`).
+        now_ms: (app.clock.now().as_millisecond().div_euclid(60_000) + 1) * 60_000,
         policy: &policy,
         exclude: None,
     };
@@ -156,16 +160,58 @@ pub async fn find(
 pub async fn availability(
     State(app): State<AppState>,
     Query(params): Query<AvailabilityParams>,
-) -> Result<Json<AvailabilityView>, ApiError> {
+) -> Result<Response, ApiError> {
+    // Answers are cached per query for one hold-snapshot generation and one minute (and
+    // computed as of the end of that minute, so a cached answer never offers a start that
+    // becomes too soon before the minute is over). Any booking change bumps the generation.
+    let key = params.cache_key();
+    let minute = app.clock.now().as_millisecond().div_euclid(60_000);
+    let generation = app.holds.generation();
+    if let Some(body) = app.holds.cached_response(&key, generation, minute) {
+        return Ok(json_bytes(body));
+    }
     let clinic = app.clinic();
     let (slots, timezone) = find(&app, &clinic, &params).await?;
     let location = resolve_location(&clinic, params.location.as_deref(), "location")?;
-    Ok(Json(AvailabilityView {
+    let view = AvailabilityView {
         service: params.service.clone().unwrap_or_default(),
         timezone,
         slots: slots
             .iter()
             .map(|s| SlotView::of(&clinic, location, s))
             .collect(),
-    }))
+    };
+    let body = Bytes::from(serde_json::to_vec(&view).map_err(ApiError::internal)?);
+    if app.holds.generation() == generation {
+        app.holds
+            .keep_response(key, generation, minute, body.clone());
+    }
+    Ok(json_bytes(body))
+}
+
+fn json_bytes(body: Bytes) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+impl AvailabilityParams {
+    /// The query, normalised, as a cache key.
+    fn cache_key(&self) -> String {
+        let f = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or_default().to_owned();
+        format!(
+            "{}|{}|{}|{}|{}|{}",
+            f(&self.service),
+            f(&self.from),
+            f(&self.to),
+            f(&self.location),
+            f(&self.staff),
+            f(&self.presentable_on)
+        )
+    }
 }
