@@ -4,7 +4,7 @@
 //! invalid details; CSRF; the manage page (404s, cancel, reschedule); framing of `/embed/book`;
 //! and that no screening answer ever appears in a URL the flow produces.
 
-use crate::api_booking::{booking_body, clear_screening, post, slots};
+use crate::api_booking::{booking_body, clear_screening, post};
 use crate::app_test;
 use crate::common::{self, TestApp};
 use medspa_store::clock::Clock;
@@ -13,124 +13,14 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-// ---- a tiny HTML form reader (our own markup, so attributes are always double-quoted) ----
+mod html;
+mod manage;
 
-fn unescape(s: &str) -> String {
-    s.replace("&#43;", "+")
-        .replace("&#38;", "&")
-        .replace("&amp;", "&")
-        .replace("&#61;", "=")
-        .replace("&#34;", "\"")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#60;", "<")
-        .replace("&lt;", "<")
-        .replace("&#62;", ">")
-        .replace("&gt;", ">")
-}
-
-/// The attributes of every `<tag ...>` in `html`.
-fn tags(html: &str, tag: &str) -> Vec<Vec<(String, String)>> {
-    let open = format!("<{tag} ");
-    html.match_indices(&open)
-        .map(|(i, _)| {
-            let rest = &html[i + open.len()..];
-            let inner = &rest[..rest.find('>').unwrap()];
-            let mut attrs = Vec::new();
-            let mut s = inner;
-            while let Some(eq) = s.find("=\"") {
-                let name = s[..eq].trim().rsplit(' ').next().unwrap().to_owned();
-                let after = &s[eq + 2..];
-                let end = after.find('"').unwrap();
-                attrs.push((name, unescape(&after[..end])));
-                s = &after[end + 1..];
-            }
-            attrs
-        })
-        .collect()
-}
-
-fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    attrs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
-
-/// A `<form>` of a page: its action and hidden fields.
-#[derive(Clone, Debug)]
-struct Form {
-    action: String,
-    html: String,
-    fields: Vec<(String, String)>,
-}
-
-impl Form {
-    fn with(mut self, name: &str, value: &str) -> Self {
-        self.fields.retain(|(k, _)| k != name);
-        self.fields.push((name.to_owned(), value.to_owned()));
-        self
-    }
-
-    /// The values of the inputs or buttons named `name`, in page order.
-    fn values(&self, tag: &str, name: &str) -> Vec<String> {
-        tags(&self.html, tag)
-            .iter()
-            .filter(|a| attr(a, "name") == Some(name))
-            .filter_map(|a| attr(a, "value").map(str::to_owned))
-            .collect()
-    }
-}
-
-/// Every form of a page, with what a browser would send as it stands: hidden and text
-/// fields, checked boxes and radios, and textareas.
-fn forms(body: &str) -> Vec<Form> {
-    body.match_indices("<form ")
-        .map(|(i, _)| {
-            let rest = &body[i..];
-            let html = rest[..rest.find("</form>").unwrap()].to_owned();
-            let head = &tags(&html, "form")[0];
-            let mut fields = Vec::new();
-            for (j, _) in html.match_indices("<input ") {
-                let raw = &html[j..j + html[j..].find('>').unwrap()];
-                let a = &tags(&html[j..], "input")[0];
-                let (Some(name), value) = (attr(a, "name"), attr(a, "value").unwrap_or_default())
-                else {
-                    continue;
-                };
-                let send = match attr(a, "type") {
-                    Some("checkbox" | "radio") => raw.contains(" checked"),
-                    _ => true,
-                };
-                if send {
-                    fields.push((name.to_owned(), value.to_owned()));
-                }
-            }
-            for (j, _) in html.match_indices("<textarea ") {
-                let a = &tags(&html[j..], "textarea")[0];
-                let inner = &html[j..];
-                let start = inner.find('>').unwrap() + 1;
-                let end = inner.find("</textarea>").unwrap();
-                fields.push((
-                    attr(a, "name").unwrap().to_owned(),
-                    unescape(&inner[start..end]),
-                ));
-            }
-            Form {
-                action: attr(head, "action").unwrap().to_owned(),
-                html,
-                fields,
-            }
-        })
-        .collect()
-}
-
-fn form(body: &str, action: &str) -> Form {
-    forms(body)
-        .into_iter()
-        .find(|f| f.action == action)
-        .unwrap_or_else(|| panic!("no form posting to {action} in:\n{body}"))
-}
+use html::{Form, attr, form, tags};
+use manage::{
+    late_changes_point_to_the_phone, manage_page_cancels_with_confirmation,
+    manage_page_reschedules_through_the_steps, wrong_reference_or_token_is_the_same_404,
+};
 
 /// Words that would betray a screening answer in a URL.
 const ANSWER_WORDS: &[&str] = &[
@@ -561,145 +451,6 @@ async fn csrf_is_required(app: TestApp) {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(appointments(&app).await, 0);
-}
-
-/// Books Halo through the API; returns (reference, token, start, staff id).
-async fn api_booking(app: &TestApp, date: &str) -> (String, String, String, String) {
-    let slot = slots(app, "halo", date, date).await[0].clone();
-    let mut body = booking_body("halo", slot["start"].as_str().unwrap(), clear_screening());
-    body["staff_id"] = slot["staff"]["id"].clone();
-    let res = post(app, "/api/v1/bookings", &body).await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let b: Value = res.json().await.unwrap();
-    (
-        b["reference"].as_str().unwrap().to_owned(),
-        b["manage_token"].as_str().unwrap().to_owned(),
-        slot["start"].as_str().unwrap().to_owned(),
-        slot["staff"]["id"].as_str().unwrap().to_owned(),
-    )
-}
-
-async fn wrong_reference_or_token_is_the_same_404(app: TestApp) {
-    let (r, t, _, _) = api_booking(&app, "2026-12-03").await;
-    let c = Client { app: &app };
-    let (s1, wrong_token) = c.get(&format!("/bookings/{r}?token=nope{t}")).await;
-    let (s2, wrong_ref) = c.get(&format!("/bookings/ZZZZ9999?token={t}")).await;
-    let (s3, no_token) = c.get(&format!("/bookings/{r}")).await;
-    assert_eq!(
-        (s1, s2, s3),
-        (
-            StatusCode::NOT_FOUND,
-            StatusCode::NOT_FOUND,
-            StatusCode::NOT_FOUND
-        )
-    );
-    let main = |b: &str| b[b.find("<h1>").unwrap()..b.find("</h1>").unwrap()].to_owned();
-    assert_eq!(main(&wrong_token), main(&wrong_ref));
-    assert_eq!(main(&wrong_token), main(&no_token));
-    for path in ["cancel", "confirmed", "reschedule"] {
-        let (s, _) = c.get(&format!("/bookings/{r}/{path}?token=bad")).await;
-        assert_eq!(s, StatusCode::NOT_FOUND, "{path}");
-    }
-}
-
-async fn manage_page_cancels_with_confirmation(app: TestApp) {
-    let (r, t, start, staff) = api_booking(&app, "2026-12-03").await;
-    let c = Client { app: &app };
-    let (status, page) = c.get(&format!("/bookings/{r}?token={t}")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("<h1>Your booking</h1>"));
-    assert!(page.contains("Your care plan"));
-    assert!(page.contains("Add to calendar"));
-    assert!(page.contains(&format!("href=\"/bookings/{r}/reschedule?token={t}\"")));
-    assert!(page.contains("Thursday 3 December 2026"));
-    let (status, confirm) = c.get(&format!("/bookings/{r}/cancel?token={t}")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(confirm.contains("<h1>Cancel your booking?</h1>"));
-    let f = form(&confirm, &format!("/bookings/{r}/cancel"));
-    assert!(f.fields.iter().any(|(k, _)| k == "csrf_token"));
-    let (status, after, location) = c.submit(&f).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        location.unwrap(),
-        format!("/bookings/{r}?token={t}&done=cancelled")
-    );
-    assert!(after.contains("<h1>Your booking is cancelled</h1>"));
-    assert!(after.contains("has been cancelled"));
-    assert!(!after.contains(">Reschedule<"));
-    // The slot is free again for that provider.
-    let free = slots(&app, "halo", "2026-12-03", "2026-12-03").await;
-    assert!(
-        free.iter()
-            .any(|s| s["start"] == start.as_str() && s["staff"]["id"] == staff.as_str())
-    );
-    // Cancelling twice just shows the cancelled booking.
-    let (status, _, _) = c.submit(&f).await;
-    assert_eq!(status, StatusCode::OK);
-}
-
-async fn manage_page_reschedules_through_the_steps(app: TestApp) {
-    let (r, t, start, _) = api_booking(&app, "2026-12-03").await;
-    let c = Client { app: &app };
-    let (status, dates) = c.get(&format!("/bookings/{r}/reschedule?token={t}")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(dates.contains("<h1>Choose a new date"));
-    let f = form(&dates, &format!("/bookings/{r}/reschedule/time"));
-    let day = f
-        .values("button", "date")
-        .into_iter()
-        .find(|d| d.as_str() > "2026-12-04")
-        .unwrap();
-    let (status, times, _) = c.submit(&f.with("date", &day)).await;
-    assert_eq!(status, StatusCode::OK);
-    let f = form(&times, &format!("/bookings/{r}/reschedule/review"));
-    let slot = f.values("input", "slot")[0].clone();
-    let (status, review, _) = c.submit(&f.with("slot", &slot)).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(review.contains("<h1>Confirm your new time</h1>"));
-    let (status, after, location) = c
-        .submit(&form(&review, &format!("/bookings/{r}/reschedule/save")))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{after}");
-    assert!(location.unwrap().ends_with("&done=moved"));
-    assert!(after.contains("has been moved"));
-    let api: Value = app
-        .get(&format!("/api/v1/bookings/{r}?token={t}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(api["start"], slot.split_once('|').unwrap().0);
-    assert_ne!(api["start"], start.as_str());
-}
-
-async fn late_changes_point_to_the_phone(app: TestApp) {
-    // Tomorrow is inside the 24 h cut-off window only for early slots; use the cut-off
-    // directly: a booking within 24 hours.
-    let free = slots(&app, "halo", "2026-11-25", "2026-11-26").await;
-    let Some(slot) = free.iter().find(|s| {
-        let t: jiff::Timestamp = s["start"].as_str().unwrap().parse().unwrap();
-        t < "2026-11-26T15:00:00Z".parse().unwrap()
-    }) else {
-        return;
-    };
-    let mut body = booking_body("halo", slot["start"].as_str().unwrap(), clear_screening());
-    body["staff_id"] = slot["staff"]["id"].clone();
-    let b: Value = post(&app, "/api/v1/bookings", &body)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let (r, t) = (
-        b["reference"].as_str().unwrap(),
-        b["manage_token"].as_str().unwrap(),
-    );
-    let c = Client { app: &app };
-    let (_, page) = c.get(&format!("/bookings/{r}?token={t}")).await;
-    assert!(page.contains("Online changes close 24 hours before"));
-    assert!(page.contains("+1 312 555 0142"));
-    let (status, page) = c.get(&format!("/bookings/{r}/cancel?token={t}")).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("please call us"));
 }
 
 async fn quiz_context_is_kept_and_prefills_on_request(app: TestApp) {

@@ -10,8 +10,8 @@
 use super::Flow;
 use super::draft::{Draft, Fields};
 use super::pick::{self, Ctx, Problem, Subject, parse_date, parse_slot};
+use super::questions::refused_page;
 use super::slots;
-use super::steps::refused_page;
 use super::views::{
     CareGroup, Page, Progress, RESCHEDULE_STEPS, Summary, calendar_url, care_plan, manage_path,
     respond,

@@ -21,6 +21,7 @@
 mod draft;
 mod manage;
 mod pick;
+mod questions;
 mod slots;
 mod steps;
 mod views;

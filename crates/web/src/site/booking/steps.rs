@@ -1,5 +1,6 @@
-//! A new booking, step by step: treatment (a GET form), questions, date, time, details and
-//! "Confirm booking", which calls [`booking::create`] and redirects to the confirmation page.
+//! A new booking, step by step: treatment (a GET form), questions ([`super::questions`]),
+//! date and time ([`super::pick`]), details and "Confirm booking", which calls
+//! [`booking::create`] and redirects to the confirmation page.
 //!
 //! Every POST step first passes the [`gate`]: a known service, valid answers to its
 //! questions, and an eligible outcome today; otherwise the client lands on the step that needs
@@ -8,8 +9,9 @@
 //! booking's idempotency key.
 
 use super::Flow;
-use super::draft::{DateParts, Draft, Fields, read_answers};
+use super::draft::{Draft, Fields, read_answers};
 use super::pick::{self, Ctx, Problem, Subject, parse_date, parse_slot};
+use super::questions::{Screening, quiz_prefill, refused_page, screening_page};
 use super::views::{Page, Progress, Summary, new_steps, progress, respond};
 use crate::booking::{self, BookingInput, Created, Failure};
 use crate::csrf::CsrfToken;
@@ -25,11 +27,9 @@ use axum::response::Response;
 use medspa_core::catalog::Service;
 use medspa_core::clinic::Clinic;
 use medspa_core::input::InvalidInput;
-use medspa_core::protocol::{AnswerKind, Answers, Outcome, Refusal, evaluate};
-use medspa_core::quiz::Flag;
+use medspa_core::protocol::{Answers, Outcome, Refusal, evaluate};
 use medspa_store::IdempotencyKey;
 use rand::RngCore;
-use std::collections::BTreeMap;
 
 /// `GET /book[?service=slug&from=quiz&quiz=..]`.
 pub async fn start(
@@ -402,251 +402,6 @@ fn service_page(
         &Page::of("Book an appointment", &page)?
             .status(status)
             .with_errors(show_error),
-    )
-}
-
-// ---- the questions step ----
-
-/// What the questions step shows besides the carried answers.
-#[derive(Default)]
-struct Screening {
-    errors: FormErrors,
-    /// Dates as typed (when they didn't parse).
-    parts: BTreeMap<String, DateParts>,
-    /// A note about the quiz prefill.
-    quiz_note: Option<String>,
-    quiz_error: Option<String>,
-}
-
-struct QuestionView {
-    field: String,
-    text: String,
-    yes_no: bool,
-    value: String,
-    parts: DateParts,
-    error: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "site/book_screening.html")]
-struct ScreeningPage {
-    progress: Vec<Progress>,
-    csrf: String,
-    hidden: Vec<(String, String)>,
-    service: String,
-    questions: Vec<QuestionView>,
-    errors: FormErrors,
-    action: String,
-    quiz_action: String,
-    has_quiz: bool,
-    quiz_note: Option<String>,
-    quiz_errors: FormErrors,
-    back: String,
-    consultation: String,
-}
-
-fn screening_page(
-    app: &AppState,
-    flow: &Flow,
-    service: &Service,
-    draft: &Draft,
-    csrf: &CsrfToken,
-    s: Screening,
-) -> Result<Response, PageError> {
-    let questions = service
-        .protocol
-        .screening
-        .iter()
-        .map(|q| {
-            let field = format!("screening.{}", q.id);
-            let value = draft.screening.get(&q.id).cloned().unwrap_or_default();
-            QuestionView {
-                error: s.errors.message(&field).map(str::to_owned),
-                text: q.question.clone(),
-                yes_no: q.kind == AnswerKind::YesNo,
-                parts: s
-                    .parts
-                    .get(&q.id)
-                    .cloned()
-                    .unwrap_or_else(|| DateParts::of(&value)),
-                value,
-                field,
-            }
-        })
-        .collect();
-    let invalid = !s.errors.is_empty() || s.quiz_error.is_some();
-    let page = ScreeningPage {
-        progress: progress(&new_steps(Some(service)), "Questions"),
-        csrf: csrf.value(),
-        hidden: draft.hidden(Some(&service.protocol), &["screening"]),
-        service: service.name.clone(),
-        questions,
-        errors: s.errors,
-        action: flow.url("screening"),
-        quiz_action: flow.url("quiz"),
-        has_quiz: !draft.quiz.is_empty(),
-        quiz_note: s.quiz_note,
-        quiz_errors: {
-            let mut e = FormErrors::default();
-            if let Some(m) = &s.quiz_error {
-                e.push("use_quiz", m);
-            }
-            e
-        },
-        back: flow.start(),
-        consultation: flow.consultation(Some(service.slug.as_str())),
-    };
-    let status = if invalid {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    respond(
-        app,
-        flow.embed,
-        &flow.start(),
-        &Page::of(format!("A few questions: {}", service.name), &page)?
-            .status(status)
-            .with_errors(invalid),
-    )
-}
-
-/// Fills in the questions the skin quiz also asked, when the client ticks the box. The quiz
-/// answers are read only here, only on request, and only to prefill answers the client then
-/// checks and sends themselves.
-async fn quiz_prefill(
-    app: &AppState,
-    flow: &Flow,
-    service: &Service,
-    draft: &mut Draft,
-    csrf: &CsrfToken,
-    f: &Fields,
-) -> Result<Response, PageError> {
-    if f.get("use_quiz") != "true" {
-        let s = Screening {
-            quiz_error: Some(
-                "Tick the box to use your quiz answers, or answer the questions yourself"
-                    .to_owned(),
-            ),
-            ..Screening::default()
-        };
-        return screening_page(app, flow, service, draft, csrf, s);
-    }
-    let note = match crate::site::quiz::answers_from_token(app, &draft.quiz).await? {
-        None => "We couldn't find your quiz answers (results with health answers are kept \
-                 for 24 hours only). Please answer the questions below."
-            .to_owned(),
-        Some(quiz) => {
-            // Same question, same meaning: copy yes and no. The quiz's "active breakout or
-            // cold sore" is narrower than "active infection", so only its yes carries over.
-            let pairs = [
-                (Flag::Pregnant, "pregnant", true),
-                (Flag::KeloidHistory, "keloid_history", true),
-                (Flag::Melasma, "melasma", true),
-                (Flag::ActiveBreakoutOrColdSore, "active_infection", false),
-            ];
-            let mut filled = 0;
-            for (flag, id, both) in pairs {
-                let asked = service
-                    .protocol
-                    .screening
-                    .iter()
-                    .any(|q| q.id == id && q.kind == AnswerKind::YesNo);
-                let yes = quiz.flag(flag);
-                if asked && (yes || both) {
-                    draft
-                        .screening
-                        .insert(id.to_owned(), if yes { "yes" } else { "no" }.to_owned());
-                    filled += 1;
-                }
-            }
-            match filled {
-                0 => "Your quiz didn't answer any of these questions, so please answer them below."
-                    .to_owned(),
-                1 => "We filled in 1 answer from your skin quiz. Please check it and answer the \
-                      other questions."
-                    .to_owned(),
-                n => format!(
-                    "We filled in {n} answers from your skin quiz. Please check them and answer \
-                     the other questions."
-                ),
-            }
-        }
-    };
-    let s = Screening {
-        quiz_note: Some(note),
-        ..Screening::default()
-    };
-    screening_page(app, flow, service, draft, csrf, s)
-}
-
-// ---- refusals ----
-
-struct ReasonView {
-    text: String,
-    retry: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "site/book_refused.html")]
-struct RefusedPage {
-    csrf: String,
-    hidden: Vec<(String, String)>,
-    heading: String,
-    intro: &'static str,
-    reasons: Vec<ReasonView>,
-    consultation: String,
-    /// Where "Change my answers" posts (not when moving a booking).
-    change: Option<String>,
-    phone: String,
-    tel: String,
-}
-
-/// The refusal page: plain words, the protocol's reasons, the consultation link.
-pub fn refused_page(
-    app: &AppState,
-    flow: &Flow,
-    service: &Service,
-    draft: &Draft,
-    csrf: &str,
-    refusal: &Refusal,
-) -> Result<Response, PageError> {
-    let clinic = app.clinic();
-    let (heading, intro) = match refusal {
-        Refusal::ConsultationRequired { .. } => (
-            format!("Let's start with a consultation for {}", service.name),
-            "A provider would like to see you before this treatment. The consultation is \
-             complimentary, and you can book it online now.",
-        ),
-        _ => (
-            format!("We can't book {} online for you right now", service.name),
-            "Your safety comes first. Based on your answers, this treatment isn't right for \
-             you at the moment, for these reasons:",
-        ),
-    };
-    let page = RefusedPage {
-        csrf: csrf.to_owned(),
-        hidden: draft.hidden(Some(&service.protocol), &["start", "staff", "attempt"]),
-        heading,
-        intro,
-        reasons: refusal
-            .reasons()
-            .iter()
-            .map(|r| ReasonView {
-                text: r.text.clone(),
-                retry: r.retry_from.map(super::slots::day_label_long),
-            })
-            .collect(),
-        consultation: flow.consultation(Some(service.slug.as_str())),
-        change: flow.reschedule.is_none().then(|| flow.url("questions")),
-        tel: crate::site::layout::tel(&clinic.info.phone),
-        phone: clinic.info.phone.clone(),
-    };
-    respond(
-        app,
-        flow.embed,
-        &flow.start(),
-        &Page::of(page.heading.clone(), &page)?,
     )
 }
 
