@@ -19,7 +19,8 @@ mod manage;
 use html::{Form, attr, form, tags};
 use manage::{
     late_changes_point_to_the_phone, manage_page_cancels_with_confirmation,
-    manage_page_reschedules_through_the_steps, wrong_reference_or_token_is_the_same_404,
+    manage_page_reschedules_through_the_steps, next_session_of_a_series_goes_through_the_flow,
+    wrong_reference_or_token_is_the_same_404,
 };
 
 /// Words that would betray a screening answer in a URL.
@@ -581,5 +582,6 @@ app_test!(
     manage_page_cancels_with_confirmation,
     manage_page_reschedules_through_the_steps,
     late_changes_point_to_the_phone,
+    next_session_of_a_series_goes_through_the_flow,
     quiz_context_is_kept_and_prefills_on_request,
 );

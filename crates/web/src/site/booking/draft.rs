@@ -73,6 +73,10 @@ pub struct Draft {
     pub attempt: String,
     /// Rescheduling: the manage token.
     pub token: String,
+    /// Booking the next session of a series: the previous session's reference and manage
+    /// token.
+    pub series: String,
+    pub series_token: String,
 }
 
 /// Longest notes accepted back into the form (the booking allows 2,000 characters).
@@ -115,6 +119,8 @@ impl Draft {
             consent: matches!(f.get("consent"), "true" | "yes"),
             attempt: word(f.get("attempt"), 64),
             token: word(f.get("token"), 100),
+            series: word(f.get("series"), 40),
+            series_token: word(f.get("series_token"), 100),
         }
     }
 
@@ -148,6 +154,8 @@ impl Draft {
             }
         };
         push("token", &self.token);
+        push("series", &self.series);
+        push("series_token", &self.series_token);
         push("service", &self.service);
         push("about", &self.about);
         push("from", &self.from);

@@ -89,16 +89,55 @@ struct ConfirmedPage {
     embed: bool,
     next_sessions: Vec<String>,
     series: Option<(u32, u32)>,
+    next: Option<NextSession>,
+}
+
+/// The form that starts booking a series' next session (the flow's `next` step).
+struct NextSession {
+    action: String,
+    csrf: String,
+    service: String,
+    reference: String,
+    token: String,
+    index: u32,
+}
+
+impl NextSession {
+    /// For `a` when its series has sessions to go and free times were found.
+    fn of(
+        clinic: &Clinic,
+        a: &Appointment,
+        token: &str,
+        csrf: &CsrfToken,
+        prefix: &str,
+        suggestions: &[String],
+    ) -> Option<Self> {
+        let service = clinic.service_by_id(a.service)?;
+        let series = service.protocol.series?;
+        (a.status == Status::Confirmed
+            && a.series_index < series.sessions
+            && !suggestions.is_empty())
+        .then(|| Self {
+            action: format!("{prefix}/book/next"),
+            csrf: csrf.value(),
+            service: service.slug.to_string(),
+            reference: a.reference.clone(),
+            token: token.to_owned(),
+            index: a.series_index + 1,
+        })
+    }
 }
 
 /// `GET /bookings/{reference}/confirmed?token=`: straight after booking.
 pub async fn confirmed(
     State(app): State<AppState>,
+    csrf: CsrfToken,
     Path(reference): Path<String>,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response, PageError> {
     confirmation(
         &app,
+        &csrf,
         &reference,
         q.token.as_deref().unwrap_or_default(),
         false,
@@ -109,11 +148,13 @@ pub async fn confirmed(
 /// `GET /embed/bookings/{reference}/confirmed?token=`: the same, in the compact frame.
 pub async fn confirmed_embed(
     State(app): State<AppState>,
+    csrf: CsrfToken,
     Path(reference): Path<String>,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response, PageError> {
     confirmation(
         &app,
+        &csrf,
         &reference,
         q.token.as_deref().unwrap_or_default(),
         true,
@@ -123,6 +164,7 @@ pub async fn confirmed_embed(
 
 async fn confirmation(
     app: &AppState,
+    csrf: &CsrfToken,
     reference: &str,
     token: &str,
     embed: bool,
@@ -137,7 +179,10 @@ async fn confirmation(
         .service_by_id(a.service)
         .and_then(|s| s.protocol.series)
         .map(|s| (a.series_index, s.sessions));
+    let prefix = if embed { "/embed" } else { "" };
+    let next_sessions = next_sessions(app, &clinic, &a).await;
     let page = ConfirmedPage {
+        next: NextSession::of(&clinic, &a, token, csrf, prefix, &next_sessions),
         reference: a.reference.clone(),
         email: a.client_email.clone(),
         summary: summary(&clinic, &a)?,
@@ -145,10 +190,9 @@ async fn confirmation(
         calendar: calendar_url(&a.reference, token),
         manage: manage_path(&a.reference, token),
         embed,
-        next_sessions: next_sessions(app, &clinic, &a).await,
+        next_sessions,
         series,
     };
-    let prefix = if embed { "/embed" } else { "" };
     respond(
         app,
         embed,
@@ -170,6 +214,7 @@ struct ManagePage {
     care: Vec<CareGroup>,
     calendar: String,
     next_sessions: Vec<String>,
+    next: Option<NextSession>,
     cutoff_hours: u32,
     phone: String,
     tel: String,
@@ -179,6 +224,7 @@ struct ManagePage {
 /// `GET /bookings/{reference}?token=`: the booking, its care plan and what can be done.
 pub async fn show(
     State(app): State<AppState>,
+    csrf: CsrfToken,
     Path(reference): Path<String>,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response, PageError> {
@@ -196,7 +242,13 @@ pub async fn show(
         ),
         _ => None,
     };
+    let next_sessions = if cancelled {
+        Vec::new()
+    } else {
+        next_sessions(&app, &clinic, &a).await
+    };
     let page = ManagePage {
+        next: NextSession::of(&clinic, &a, &token, &csrf, "", &next_sessions),
         reference: a.reference.clone(),
         cancelled,
         upcoming: a.start_ms > app.clock.now().as_millisecond(),
@@ -209,11 +261,7 @@ pub async fn show(
             care_plan(&clinic, &a, answers.as_ref())
         },
         calendar: calendar_url(&a.reference, &token),
-        next_sessions: if cancelled {
-            Vec::new()
-        } else {
-            next_sessions(&app, &clinic, &a).await
-        },
+        next_sessions,
         cutoff_hours: app.config.cancel_cutoff_hours,
         tel: crate::site::layout::tel(&clinic.info.phone),
         phone: clinic.info.phone.clone(),
@@ -408,6 +456,8 @@ fn subject<'c>(
             location,
             today,
             earliest,
+            latest: None,
+            window_note: None,
             waits,
             exclude: Some(a.id),
             steps: RESCHEDULE_STEPS.to_vec(),

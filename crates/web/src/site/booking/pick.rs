@@ -31,14 +31,31 @@ pub struct Subject<'c> {
     pub service: &'c Service,
     pub location: &'c Location,
     pub today: Date,
-    /// First date allowed (today, or the end of a prep window).
+    /// First date allowed (today, or the end of a prep window or a series interval's start).
     pub earliest: Date,
+    /// Last date allowed besides the booking horizon (a series interval's end).
+    pub latest: Option<Date>,
+    /// Why the dates are limited, when it isn't only the prep windows (a series interval).
+    pub window_note: Option<String>,
     /// The prep windows that moved `earliest`, to explain it.
     pub waits: Vec<Wait>,
     /// The appointment being moved (its own holds don't count).
     pub exclude: Option<AppointmentId>,
     /// Progress labels of this flow.
     pub steps: Vec<&'static str>,
+}
+
+impl Subject<'_> {
+    /// The last date a start may fall on: the booking horizon, or the series interval's end.
+    pub fn last_date(&self, app: &AppState) -> Date {
+        let horizon = slots::last_date(app, self.today);
+        self.latest.map_or(horizon, |l| l.min(horizon))
+    }
+
+    /// Whether `date` is one the date step offers.
+    pub fn allows(&self, app: &AppState, date: Date) -> bool {
+        date >= self.earliest && date <= self.last_date(app)
+    }
 }
 
 /// Everything a step page needs.
@@ -130,6 +147,7 @@ struct DatePage {
     service: String,
     rescheduling: bool,
     notice: Option<String>,
+    window_note: Option<String>,
     prep: Vec<String>,
     earliest: String,
     days: Vec<DayView>,
@@ -157,7 +175,7 @@ pub async fn date_page(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let s = cx.subject;
-    let last = slots::last_date(cx.app, s.today);
+    let last = s.last_date(cx.app);
     let from = from.unwrap_or(s.earliest).max(s.earliest).min(last);
     let to = add_days(from, DAYS_PER_PAGE - 1).min(last);
     let search = Search {
@@ -194,6 +212,7 @@ pub async fn date_page(
         service: s.service.name.clone(),
         rescheduling: cx.flow.reschedule.is_some(),
         notice,
+        window_note: s.window_note.clone(),
         prep,
         earliest: slots::day_label_long(s.earliest),
         none_free: !days.iter().any(|d| d.open),

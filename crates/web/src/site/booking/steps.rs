@@ -27,7 +27,7 @@ use axum::response::Response;
 use medspa_core::catalog::Service;
 use medspa_core::clinic::Clinic;
 use medspa_core::input::InvalidInput;
-use medspa_core::protocol::{Answers, Outcome, Refusal, evaluate};
+use medspa_core::protocol::{Answers, Outcome, Refusal, evaluate, followup_window};
 use medspa_store::IdempotencyKey;
 use rand::RngCore;
 
@@ -150,12 +150,25 @@ async fn run(
     let mut draft = Draft::from_fields(&f);
     let clinic = app.clinic();
     match step {
-        "questions" | "quiz" | "screening" => {
+        "next" | "questions" | "quiz" | "screening" => {
             let Some(service) = clinic.service(&draft.service) else {
                 return service_page(app, &clinic, flow, &draft, true);
             };
             match step {
-                "questions" => {
+                // The next session of a series, from the confirmation or manage page.
+                "next" if service.protocol.screening.is_empty() => {
+                    with_gate(app, &clinic, flow, &draft, csrf, async |cx| {
+                        pick::date_page(cx, None, None, StatusCode::OK).await
+                    })
+                    .await
+                }
+                "next" | "questions" => {
+                    if step == "next"
+                        && let Some(location) = clinic.default_location()
+                    {
+                        // A wrong series link fails now, not after the questions.
+                        series_window(app, service, location, &draft).await?;
+                    }
                     screening_page(app, flow, service, &draft, csrf, Screening::default())
                 }
                 "quiz" => quiz_prefill(app, flow, service, &mut draft, csrf, &f).await,
@@ -219,7 +232,7 @@ pub enum Gate<'c> {
 }
 
 /// Checks the carried service and answers: a known service, valid answers, eligible today.
-pub fn gate<'c>(
+pub async fn gate<'c>(
     app: &AppState,
     clinic: &'c Clinic,
     flow: &Flow,
@@ -256,16 +269,70 @@ pub fn gate<'c>(
         };
         return refused_page(app, flow, service, draft, &csrf.value(), &refusal).map(Gate::Stop);
     }
+    let mut earliest = ev.earliest_start.unwrap_or(today);
+    let mut latest = None;
+    let mut window_note = None;
+    if !draft.series.is_empty() {
+        let (from, to, note) = series_window(app, service, location, draft).await?;
+        earliest = earliest.max(from);
+        latest = Some(to);
+        window_note = Some(note);
+    }
     Ok(Gate::Go(Subject {
         clinic,
         service,
         location,
         today,
-        earliest: ev.earliest_start.unwrap_or(today),
+        earliest,
+        latest,
+        window_note,
         waits: ev.waits,
         exclude: None,
         steps: new_steps(Some(service)),
     }))
+}
+
+/// The dates the next session of a series may fall on, after the previous session the draft
+/// names (by reference and manage token), with a sentence saying why.
+async fn series_window(
+    app: &AppState,
+    service: &Service,
+    location: &medspa_core::clinic::Location,
+    draft: &Draft,
+) -> Result<(jiff::civil::Date, jiff::civil::Date, String), PageError> {
+    let prev = match app
+        .store
+        .appointment_with_token(&draft.series, &draft.series_token)
+        .await
+    {
+        Ok(a) => a,
+        Err(medspa_store::StoreError::NotFound) => return Err(PageError::not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    let Some(series) = service
+        .protocol
+        .series
+        .filter(|s| prev.service == service.id && prev.series_index < s.sessions)
+    else {
+        return Err(PageError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "This series is already complete",
+            "Every session of this series is booked. To book another treatment, start a new \
+             booking.",
+        ));
+    };
+    let (from, to) = followup_window(&series, booking::local_date(prev.start_ms, location));
+    let note = format!(
+        "Session {} of {}: the next session should be {} to {} weeks after the last one, so \
+         between {} and {}.",
+        prev.series_index + 1,
+        series.sessions,
+        series.min_interval_weeks,
+        series.max_interval_weeks,
+        super::slots::day_label_long(from),
+        super::slots::day_label_long(to),
+    );
+    Ok((from, to, note))
 }
 
 async fn with_gate(
@@ -276,7 +343,7 @@ async fn with_gate(
     csrf: &CsrfToken,
     then: impl AsyncFnOnce(&Ctx<'_, '_>) -> Result<Response, PageError>,
 ) -> Result<Response, PageError> {
-    match gate(app, clinic, flow, draft, csrf)? {
+    match gate(app, clinic, flow, draft, csrf).await? {
         Gate::Stop(res) => Ok(res),
         Gate::Go(subject) => {
             let token = csrf.value();
@@ -298,8 +365,7 @@ pub async fn time_for(
     cx: &Ctx<'_, '_>,
     date: Option<jiff::civil::Date>,
 ) -> Result<Response, PageError> {
-    let last = super::slots::last_date(cx.app, cx.subject.today);
-    match date.filter(|d| *d >= cx.subject.earliest && *d <= last) {
+    match date.filter(|d| cx.subject.allows(cx.app, *d)) {
         Some(d) => pick::time_page(cx, d, None, FormErrors::default(), StatusCode::OK).await,
         None => {
             pick::date_page(
@@ -479,10 +545,16 @@ async fn details_for(
         action: cx.flow.url("confirm"),
         back: cx.flow.url("time"),
         consent_label: format!(
-            "I agree that {} keeps my details and my answers to the safety questions with this \
-             booking to plan my care, and that changes and cancellations are possible online \
-             until {} hours before the appointment.",
-            s.clinic.info.name, cx.app.config.cancel_cutoff_hours
+            "I agree that {} keeps my details{} with this booking to plan my care, and that \
+             changes and cancellations are possible online until {} hours before the \
+             appointment.",
+            s.clinic.info.name,
+            if s.service.protocol.screening.is_empty() {
+                ""
+            } else {
+                " and my answers to the safety questions"
+            },
+            cx.app.config.cancel_cutoff_hours
         ),
         errors,
     };
@@ -520,8 +592,8 @@ async fn confirm(cx: &Ctx<'_, '_>, body: &[u8]) -> Result<Response, PageError> {
         screening: d.screening_json(&s.service.protocol),
         notes: Some(d.notes.clone()),
         consent: Some(d.consent),
-        series_reference: None,
-        series_token: None,
+        series_reference: Some(d.series.clone()).filter(|x| !x.is_empty()),
+        series_token: Some(d.series_token.clone()).filter(|x| !x.is_empty()),
     };
     let idem = (!d.attempt.is_empty())
         .then(|| IdempotencyKey::new(&format!("site-booking:{}", d.attempt), body));
@@ -654,8 +726,7 @@ async fn choose_again(
     date: Option<jiff::civil::Date>,
     message: &str,
 ) -> Result<Response, PageError> {
-    let last = super::slots::last_date(cx.app, cx.subject.today);
-    let Some(date) = date.filter(|d| *d >= cx.subject.earliest && *d <= last) else {
+    let Some(date) = date.filter(|d| cx.subject.allows(cx.app, *d)) else {
         return pick::date_page(
             cx,
             None,

@@ -1,9 +1,9 @@
 //! The manage page by reference + token: the same 404 for a wrong reference or token,
 //! cancelling with a confirmation page, moving through the date and time steps, and the
-//! cut-off pointing to the clinic's phone.
+//! cut-off pointing to the clinic's phone; booking a series' next session from it.
 
-use super::Client;
 use super::html::form;
+use super::{Client, details, first_time, halo_answers};
 use crate::api_booking::{booking_body, clear_screening, post, slots};
 use crate::common::TestApp;
 use reqwest::StatusCode;
@@ -146,4 +146,53 @@ pub async fn late_changes_point_to_the_phone(app: TestApp) {
     let (status, page) = c.get(&format!("/bookings/{r}/cancel?token={t}")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("please call us"));
+}
+
+pub async fn next_session_of_a_series_goes_through_the_flow(app: TestApp) {
+    let (r, t, _, _) = api_booking(&app, "2026-12-03").await;
+    let c = Client { app: &app };
+    let (_, page) = c.get(&format!("/bookings/{r}?token={t}")).await;
+    assert!(page.contains("Your next session"));
+    let next = form(&page, "/book/next");
+    assert!(next.html.contains(">Book session 2</button>"));
+    // A forged link is the same 404 as any wrong token.
+    let (status, _, _) = c.submit(&next.clone().with("series_token", "nope")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The questions are asked again (things change in a month), then the dates are those of
+    // the series interval: 4 to 8 weeks after 3 December.
+    let (status, questions, _) = c.submit(&next).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(questions.contains("A few safety questions"));
+    let (status, dates, _) = c
+        .submit(&halo_answers(form(&questions, "/book/screening")))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{dates}");
+    assert!(dates.contains("Session 2 of 2"));
+    assert!(dates.contains("between Thursday 31 December 2026 and Thursday 28 January 2027"));
+    let days = form(&dates, "/book/time").values("button", "date");
+    assert!(
+        days.iter()
+            .all(|d| d.as_str() >= "2026-12-31" && d.as_str() <= "2027-01-28"),
+        "{days:?}"
+    );
+    let (times, slot, _) = first_time(&c, &dates, "").await;
+    let (_, page, _) = c.submit(&times.with("slot", &slot)).await;
+    let (status, done, location) = c.submit(&details(form(&page, "/book/confirm"))).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert!(done.contains("Your booking is confirmed"));
+    assert!(!done.contains("Book session"), "the series is complete");
+    let location = location.unwrap();
+    let r2 = location
+        .trim_start_matches("/bookings/")
+        .split('/')
+        .next()
+        .unwrap();
+    let t2 = location.split("token=").nth(1).unwrap();
+    let api: Value = app
+        .get(&format!("/api/v1/bookings/{r2}?token={t2}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api["series"]["index"], 2, "{api}");
 }
