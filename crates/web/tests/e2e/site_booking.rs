@@ -194,6 +194,20 @@ async fn halo_booked_without_javascript(app: TestApp) {
     assert!(dates.contains("free times</span></button>"));
     assert!(dates.contains("America/Chicago"));
     assert!(dates.contains(">Later dates</button>"));
+    // "Change my answers" goes back with the answers kept (by POST, never in the link).
+    let back = Form {
+        action: "/book/questions".into(),
+        ..form(&dates, "/book/time")
+    };
+    let (status, again, _) = c.submit(&back).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(again.contains(
+        "id=\"screening.melasma-no\" name=\"screening.melasma\" type=\"radio\" value=\"no\" checked"
+    ));
+    // A reload of a step's URL starts again rather than failing.
+    let res = app.get("/book/time").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/book");
     // Time step: radios named like "Tuesday 1 December, 10:30 AM with Dana Whitfield".
     let (times, slot, times_page) = first_time(&c, &dates, "").await;
     assert!(
