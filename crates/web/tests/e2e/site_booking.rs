@@ -583,6 +583,38 @@ mod embed {
     }
 }
 
+async fn flow_posts_are_rate_limited(kind: Kind) {
+    let Some(app) = common::spawn_with(kind, |c| c.rate_limit_per_minute = 2).await else {
+        return;
+    };
+    let c = Client { app: &app };
+    let (_, body) = c.get("/book?service=halo").await;
+    let f = halo_answers(form(&body, "/book/screening"));
+    for _ in 0..2 {
+        assert_eq!(c.submit(&f).await.0, StatusCode::OK);
+    }
+    let res = app
+        .http
+        .post(app.url("/book/screening"))
+        .form(&f.fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+}
+
+mod rate_limit {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn sqlite() {
+        super::flow_posts_are_rate_limited(medspa_testkit::Kind::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres() {
+        super::flow_posts_are_rate_limited(medspa_testkit::Kind::Postgres).await;
+    }
+}
+
 app_test!(
     halo_booked_without_javascript,
     double_submit_books_once,
