@@ -301,6 +301,18 @@ async fn html_flow_works_step_by_step_without_javascript(app: TestApp) {
     assert!(start.contains("<label for=\"fitz_1-4\">Brownish black</label>"));
     assert!(start.contains("<input type=\"hidden\" name=\"csrf_token\" value=\""));
     assert!(start.contains("aria-current=\"step\""));
+    let no_inline = |body: &str| {
+        assert!(!body.contains("style="), "no inline style (CSP)");
+        assert!(
+            body.matches("<script").count()
+                == body.matches("<script src=").count()
+                    + body
+                        .matches("<script type=\"application/ld+json\">")
+                        .count(),
+            "no inline script (CSP)"
+        );
+    };
+    no_inline(&start);
     // Step 1's answers ride along in hidden fields; Back brings them back, checked.
     let one = [
         ("fitz_1", "2"),
@@ -339,6 +351,7 @@ async fn html_flow_works_step_by_step_without_javascript(app: TestApp) {
     );
     let body = unescape(&page(&app, &location(&res)).await);
     assert!(body.contains("<h1>Your skin quiz results</h1>"));
+    no_inline(&body);
     assert!(body.contains("Your estimated skin type: II"));
     assert!(body.contains("not a measure of skin colour or ethnicity"));
     assert!(
