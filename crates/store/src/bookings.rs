@@ -228,9 +228,20 @@ const APPOINTMENT_SELECT: &str = "SELECT a.id, a.reference, a.status, a.service_
     c.name AS client_name, c.email AS client_email, a.series_id, a.series_index, a.created_at_ms, \
     a.token_hash, a.screening_sealed FROM appointments a JOIN clients c ON c.id = a.client_id";
 
-const HOLDS_NEAR: &str = "SELECT h.resource_id, h.starts_at_ms, h.ends_at_ms, h.appointment_id \
+/// Active holds of a location's resources overlapping `[$3, $2)`. Holds last at most a day
+/// (`holds_max_length`), so `$4` = `$3` minus a day bounds the index range from below and the
+/// read does not grow with history. The `active` test is a literal so SQLite can use its
+/// partial index (a bound parameter cannot prove `active = 1`).
+const HOLDS_NEAR_SQLITE: &str = "SELECT h.resource_id, h.starts_at_ms, h.ends_at_ms, h.appointment_id \
     FROM holds h JOIN resources r ON r.id = h.resource_id \
-    WHERE r.location_id = $1 AND h.active = $2 AND h.starts_at_ms < $3 AND h.ends_at_ms > $4";
+    WHERE r.location_id = $1 AND h.active = 1 AND h.starts_at_ms < $2 AND h.ends_at_ms > $3 \
+    AND h.starts_at_ms > $4";
+const HOLDS_NEAR_POSTGRES: &str = "SELECT h.resource_id, h.starts_at_ms, h.ends_at_ms, h.appointment_id \
+    FROM holds h JOIN resources r ON r.id = h.resource_id \
+    WHERE r.location_id = $1 AND h.active AND h.starts_at_ms < $2 AND h.ends_at_ms > $3 \
+    AND h.starts_at_ms > $4";
+/// The longest a hold may be (the schema enforces it).
+const MAX_HOLD_MS: i64 = 86_400_000;
 
 /// A fresh manage token (256 random bits, URL-safe) and its SHA-256 hash.
 pub fn new_token() -> (String, Vec<u8>) {
@@ -359,6 +370,14 @@ macro_rules! book_tx {
 }
 
 impl Store {
+    /// [`HOLDS_NEAR_SQLITE`] or [`HOLDS_NEAR_POSTGRES`], for the live backend.
+    fn holds_near_sql(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite { .. } => HOLDS_NEAR_SQLITE,
+            Backend::Postgres(_) => HOLDS_NEAR_POSTGRES,
+        }
+    }
+
     /// Books a slot: re-checks availability against the holds in the database, writes the
     /// client (found by email, else created), the appointment, its holds, the outbox rows
     /// `messages` builds, an audit entry and the idempotency record, all in one transaction.
@@ -437,6 +456,7 @@ impl Store {
         let id = Uuid::now_v7();
         let (token, token_hash) = new_token();
         let reference = new_reference();
+        let holds_near = self.holds_near_sql();
         book_tx!(self, |tx| {
             if let Some(k) = idem {
                 let prior: Option<(Vec<u8>, Option<Vec<u8>>)> = sqlx::query_as(
@@ -467,11 +487,11 @@ impl Store {
                     .map_err(StoreError::from)?;
             }
 
-            let rows: Vec<(Uuid, i64, i64, Uuid)> = sqlx::query_as(HOLDS_NEAR)
+            let rows: Vec<(Uuid, i64, i64, Uuid)> = sqlx::query_as(holds_near)
                 .bind(location.id.get())
-                .bind(true)
                 .bind(booking.start_ms + HOLD_WINDOW_MS)
                 .bind(booking.start_ms - HOLD_WINDOW_MS)
+                .bind(booking.start_ms - HOLD_WINDOW_MS - MAX_HOLD_MS)
                 .fetch_all(&mut *tx)
                 .await?;
             let holds = hold_index(rows);
@@ -638,11 +658,11 @@ impl Store {
         to_ms: i64,
     ) -> Result<HoldIndex, StoreError> {
         let rows: Vec<(Uuid, i64, i64, Uuid)> = crate::read!(self, |pool| {
-            sqlx::query_as(HOLDS_NEAR)
+            sqlx::query_as(self.holds_near_sql())
                 .bind(location.get())
-                .bind(true)
                 .bind(to_ms)
                 .bind(from_ms)
+                .bind(from_ms - MAX_HOLD_MS)
                 .fetch_all(pool)
                 .await
         })?;
@@ -798,6 +818,7 @@ impl Store {
         actor: &str,
     ) -> Result<Appointment, BookError> {
         let sql = format!("{APPOINTMENT_SELECT} WHERE a.id = $1");
+        let holds_near = self.holds_near_sql();
         book_tx!(self, |tx| {
             let row: AppointmentRow = sqlx::query_as(&sql)
                 .bind(id.get())
@@ -815,11 +836,11 @@ impl Store {
                 .service_by_id(a.service)
                 .ok_or(StoreError::NotFound)?;
             let location = clinic.location(a.location).ok_or(StoreError::NotFound)?;
-            let rows: Vec<(Uuid, i64, i64, Uuid)> = sqlx::query_as(HOLDS_NEAR)
+            let rows: Vec<(Uuid, i64, i64, Uuid)> = sqlx::query_as(holds_near)
                 .bind(location.id.get())
-                .bind(true)
                 .bind(new_start + HOLD_WINDOW_MS)
                 .bind(new_start - HOLD_WINDOW_MS)
+                .bind(new_start - HOLD_WINDOW_MS - MAX_HOLD_MS)
                 .fetch_all(&mut *tx)
                 .await?;
             let holds = hold_index(rows);

@@ -37,6 +37,7 @@ pub enum StoreError {
 /// alike: PostgreSQL via the constraint name, SQLite via the trigger's `RAISE` message.
 const KNOWN_CONSTRAINTS: &[&str] = &[
     "holds_no_overlap",
+    "holds_max_length",
     "appointments_reference_key",
     "users_email_norm_key",
     "services_slug_key",

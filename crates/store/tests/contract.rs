@@ -342,3 +342,52 @@ async fn abandoned_bookings_never_block_the_writer(db: TestDb) {
     );
 }
 on_both!(abandoned_bookings_never_block_the_writer);
+
+/// Holds last at most a day; within that bound the overlap guard sees a hold that started
+/// almost a day before the new one.
+async fn long_holds_are_bounded_and_still_guarded(db: TestDb) {
+    let (store, clinic) = seeded(&db).await;
+    let c = client();
+    let start = NOW + 86_400_000;
+    let first = appointment(&clinic, c.id, start, 1);
+    store
+        .insert_history(std::slice::from_ref(&c), std::slice::from_ref(&first), NOW)
+        .await
+        .unwrap();
+    let staff = clinic.staff[0].id.get();
+    let insert = "INSERT INTO holds (appointment_id, resource_id, starts_at_ms, ends_at_ms, active) \
+                  VALUES ($1, $2, $3, $4, $5 = 1)";
+    let hour = 3_600_000;
+    // 25 hours: refused outright.
+    let too_long = db
+        .raw_execute(
+            insert,
+            &[first.id.get(), staff],
+            &[start + 2 * hour, start + 27 * hour, 1],
+        )
+        .await;
+    assert!(matches!(
+        too_long.map_err(StoreError::from),
+        Err(StoreError::Conflict("holds_max_length"))
+    ));
+    // A 23-hour hold, then a short one starting 22 hours into it: the overlap is caught.
+    db.raw_execute(
+        insert,
+        &[first.id.get(), staff],
+        &[start + 2 * hour, start + 25 * hour, 1],
+    )
+    .await
+    .unwrap();
+    let late = db
+        .raw_execute(
+            insert,
+            &[first.id.get(), staff],
+            &[start + 24 * hour, start + 24 * hour + 60_000, 1],
+        )
+        .await;
+    assert!(
+        late.map_err(StoreError::from)
+            .is_err_and(|e| e.is_overlap())
+    );
+}
+on_both!(long_holds_are_bounded_and_still_guarded);
