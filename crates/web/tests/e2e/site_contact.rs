@@ -84,7 +84,10 @@ async fn message_is_stored_and_redirected(app: TestApp) {
     assert_eq!(stored[0].phone.as_deref(), Some("+1 312 555 0100"));
     assert_eq!(stored[0].message, "Do you offer evening appointments?");
     // The clinic hears that a message is waiting, and nothing of what it says.
-    let mails = app.mail.wait_for(1, std::time::Duration::from_secs(10)).await;
+    let mails = app
+        .mail
+        .wait_for(1, std::time::Duration::from_secs(10))
+        .await;
     assert_eq!(mails[0].header("To").unwrap(), "hello@willowbrook.example");
     let all = mails[0].everything();
     assert!(all.contains("waiting in the back office"), "{all}");
