@@ -50,7 +50,7 @@ fn parse_row(
 fn rejected_path(file: &Path) -> PathBuf {
     let mut name = file
         .file_name()
-        .map(|n| n.to_os_string())
+        .map(std::ffi::OsStr::to_os_string)
         .unwrap_or_default();
     name.push(".rejected.csv");
     file.with_file_name(name)
