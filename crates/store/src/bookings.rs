@@ -379,8 +379,9 @@ impl Store {
     }
 
     /// Books a slot: re-checks availability against the holds in the database, writes the
-    /// client (found by email, else created), the appointment, its holds, the outbox rows
-    /// `messages` builds, an audit entry and the idempotency record, all in one transaction.
+    /// client (found by email, else created), the appointment, its holds, its emails
+    /// (confirmation, reminders, care steps), an audit entry and the idempotency record, all
+    /// in one transaction.
     ///
     /// `render` turns the new booking into the response body stored for idempotent replays.
     pub async fn book(

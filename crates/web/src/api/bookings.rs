@@ -6,7 +6,8 @@ use crate::booking::{self, BookingInput, Created, Failure};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::views::{BookingView, SlotView, booking_view};
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -256,6 +257,32 @@ pub async fn authorized(
     }
 }
 
+/// A booking addressed by its reference (the path) and manage token (`Authorization: Bearer`
+/// or `?token=`). A wrong reference, a wrong token and a missing token are the same 404.
+pub struct Managed {
+    pub appointment: Appointment,
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for Managed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        let Path(reference) = Path::<String>::from_request_parts(parts, app)
+            .await
+            .map_err(|_| ApiError::not_found("The booking"))?;
+        let q = Query::<TokenQuery>::from_request_parts(parts, app)
+            .await
+            .map_or(TokenQuery { token: None }, |Query(q)| q);
+        let token = token(&parts.headers, &q);
+        let appointment = authorized(app, &reference, token.as_deref()).await?;
+        Ok(Self {
+            appointment,
+            token: token.unwrap_or_default(),
+        })
+    }
+}
+
 /// The stored answers of an appointment (health data; decrypted only to evaluate or show
 /// to its owner).
 pub fn answers_of(app: &AppState, clinic: &Clinic, a: &Appointment) -> Option<Answers> {
@@ -278,18 +305,12 @@ fn view(app: &AppState, clinic: &Clinic, a: &Appointment, token: &str) -> Bookin
     responses((status = 200, body = BookingView), (status = 404, description = "Wrong reference or token", content_type = "application/problem+json")))]
 pub async fn show(
     State(app): State<AppState>,
-    Path(reference): Path<String>,
-    Query(q): Query<TokenQuery>,
-    headers: HeaderMap,
+    Managed {
+        appointment: a,
+        token,
+    }: Managed,
 ) -> Result<Json<BookingView>, ApiError> {
-    let token = token(&headers, &q);
-    let a = authorized(&app, &reference, token.as_deref()).await?;
-    Ok(Json(view(
-        &app,
-        &app.clinic(),
-        &a,
-        token.as_deref().unwrap_or_default(),
-    )))
+    Ok(Json(view(&app, &app.clinic(), &a, &token)))
 }
 
 /// Maps change failures shared by cancel and reschedule.
@@ -322,21 +343,15 @@ fn change_problem(app: &AppState, e: BookError) -> ApiError {
         (status = 422, description = "`too_late`: inside the cancellation cut-off", content_type = "application/problem+json")))]
 pub async fn cancel(
     State(app): State<AppState>,
-    Path(reference): Path<String>,
-    Query(q): Query<TokenQuery>,
-    headers: HeaderMap,
+    Managed {
+        appointment: a,
+        token,
+    }: Managed,
 ) -> Result<Json<BookingView>, ApiError> {
-    let token = token(&headers, &q);
-    let a = authorized(&app, &reference, token.as_deref()).await?;
     let a = booking::cancel(&app, &a, "client")
         .await
         .map_err(|e| change_problem(&app, e))?;
-    Ok(Json(view(
-        &app,
-        &app.clinic(),
-        &a,
-        token.as_deref().unwrap_or_default(),
-    )))
+    Ok(Json(view(&app, &app.clinic(), &a, &token)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -355,13 +370,12 @@ pub struct RescheduleBody {
         (status = 422, description = "`too_late`, `validation_failed`, `prep_window`, `not_eligible`", content_type = "application/problem+json")))]
 pub async fn reschedule(
     State(app): State<AppState>,
-    Path(reference): Path<String>,
-    Query(q): Query<TokenQuery>,
-    headers: HeaderMap,
+    Managed {
+        appointment: a,
+        token,
+    }: Managed,
     body: ApiJson<RescheduleBody>,
 ) -> Result<Json<BookingView>, ApiError> {
-    let token = token(&headers, &q);
-    let a = authorized(&app, &reference, token.as_deref()).await?;
     let clinic = app.clinic();
     let body = body.value;
     let slug = clinic.service_by_id(a.service).map(|s| s.slug.to_string());
@@ -374,12 +388,7 @@ pub async fn reschedule(
     )
     .await
     {
-        Ok(moved) => Ok(Json(view(
-            &app,
-            &clinic,
-            &moved,
-            token.as_deref().unwrap_or_default(),
-        ))),
+        Ok(moved) => Ok(Json(view(&app, &clinic, &moved, &token))),
         Err(booking::ChangeFailure::Booking(f)) => {
             Err(failure_problem(&app, &clinic, f, slug.as_deref()))
         }
@@ -437,19 +446,12 @@ pub async fn calendar_text(
         (status = 404, description = "Wrong reference or token", content_type = "application/problem+json")))]
 pub async fn calendar(
     State(app): State<AppState>,
-    Path(reference): Path<String>,
-    Query(q): Query<TokenQuery>,
-    headers: HeaderMap,
+    Managed {
+        appointment: a,
+        token,
+    }: Managed,
 ) -> Result<Response, ApiError> {
-    let token = token(&headers, &q);
-    let a = authorized(&app, &reference, token.as_deref()).await?;
-    let body = calendar_text(
-        &app,
-        &app.clinic(),
-        &a,
-        token.as_deref().unwrap_or_default(),
-    )
-    .await?;
+    let body = calendar_text(&app, &app.clinic(), &a, &token).await?;
     let mut res = body.into_response();
     let h = res.headers_mut();
     h.insert(
