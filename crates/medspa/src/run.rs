@@ -308,6 +308,27 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|stop| *stop).await;
     };
+    // Housekeeping: saved quiz results (health data) are deleted once expired, hourly.
+    let janitor = {
+        let (store, clock, mut stop) = (store.clone(), clock.clone(), stop_rx.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_hours(1));
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {
+                        if let Err(e) = store.expire_quiz_results(clock.now().as_millisecond()).await {
+                            tracing::warn!(error = %e, "could not delete expired quiz results");
+                        }
+                    }
+                    changed = stop.changed() => {
+                        if changed.is_err() || *stop.borrow() {
+                            break;
+                        }
+                    }
+                }
+            }
+        })
+    };
     let (mail_handle, worker) =
         Worker::spawn(store.clone(), mail, clock.clone(), stopped(stop_rx.clone()));
     let state = AppState::new(store.clone(), clinic, app_config, clock)
@@ -323,6 +344,7 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
         .await
         .map_err(|e| Fatal(format!("server error: {e}")))?;
     let _ = worker.await;
+    let _ = janitor.await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())
