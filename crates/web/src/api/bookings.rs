@@ -178,7 +178,10 @@ pub fn failure_problem(
     params(("Idempotency-Key" = Option<String>, Header, description = "Same key + same body returns the same 201 body without booking twice")),
     responses((status = 201, body = BookingView),
         (status = 409, description = "`slot_unavailable`, with `alternatives`", content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`, `not_eligible`, `consultation_required`, `prep_window` or `idempotency_mismatch`", content_type = "application/problem+json")))]
+        (status = 422, description = "`validation_failed`, `not_eligible`, `consultation_required`, `prep_window` or `idempotency_mismatch`", content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_json`: the body is not JSON", content_type = "application/problem+json"),
+        (status = 415, description = "`unsupported_media_type`: send `Content-Type: application/json`", content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`, with `Retry-After`", content_type = "application/problem+json")))]
 pub async fn create(
     State(app): State<AppState>,
     headers: HeaderMap,
@@ -340,7 +343,8 @@ fn change_problem(app: &AppState, e: BookError) -> ApiError {
 #[utoipa::path(post, path = "/api/v1/bookings/{reference}/cancel", tag = "manage",
     params(("reference" = String, Path), ("token" = Option<String>, Query)),
     responses((status = 200, body = BookingView), (status = 404, description = "Wrong reference or token", content_type = "application/problem+json"),
-        (status = 422, description = "`too_late`: inside the cancellation cut-off", content_type = "application/problem+json")))]
+        (status = 422, description = "`too_late`: inside the cancellation cut-off", content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`, with `Retry-After`", content_type = "application/problem+json")))]
 pub async fn cancel(
     State(app): State<AppState>,
     Managed {
@@ -367,7 +371,10 @@ pub struct RescheduleBody {
     params(("reference" = String, Path), ("token" = Option<String>, Query)),
     responses((status = 200, body = BookingView), (status = 404, description = "Wrong reference or token", content_type = "application/problem+json"),
         (status = 409, description = "`slot_unavailable` with `alternatives`", content_type = "application/problem+json"),
-        (status = 422, description = "`too_late`, `validation_failed`, `prep_window`, `not_eligible`", content_type = "application/problem+json")))]
+        (status = 422, description = "`too_late`, `validation_failed`, `prep_window`, `not_eligible`", content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_json`: the body is not JSON", content_type = "application/problem+json"),
+        (status = 415, description = "`unsupported_media_type`: send `Content-Type: application/json`", content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`, with `Retry-After`", content_type = "application/problem+json")))]
 pub async fn reschedule(
     State(app): State<AppState>,
     Managed {

@@ -60,7 +60,10 @@ pub struct EligibilityView {
 /// Applies the service's screening rules to the answers.
 #[utoipa::path(post, path = "/api/v1/eligibility", tag = "booking", request_body = EligibilityBody,
     responses((status = 200, body = EligibilityView),
-        (status = 422, description = "Missing or invalid answers (field `screening.<id>`), unknown service", content_type = "application/problem+json")))]
+        (status = 422, description = "Missing or invalid answers (field `screening.<id>`), unknown service", content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_json`: the body is not JSON", content_type = "application/problem+json"),
+        (status = 415, description = "`unsupported_media_type`: send `Content-Type: application/json`", content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`, with `Retry-After`", content_type = "application/problem+json")))]
 pub async fn eligibility(
     State(app): State<AppState>,
     body: ApiJson<EligibilityBody>,

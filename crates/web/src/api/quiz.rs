@@ -117,7 +117,10 @@ pub async fn list() -> Json<Vec<QuestionView>> {
 /// Scores the answers: phototype, ranked recommendations with reasons, cautions.
 #[utoipa::path(post, path = "/api/v1/quiz", tag = "quiz", request_body = QuizBody,
     responses((status = 200, body = QuizResultView),
-        (status = 422, description = "A missing or invalid answer (`validation_failed`, field `answers.<id>`)", content_type = "application/problem+json")))]
+        (status = 422, description = "A missing or invalid answer (`validation_failed`, field `answers.<id>`)", content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_json`: the body is not JSON", content_type = "application/problem+json"),
+        (status = 415, description = "`unsupported_media_type`: send `Content-Type: application/json`", content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`, with `Retry-After`", content_type = "application/problem+json")))]
 pub async fn answer(
     State(app): State<AppState>,
     body: ApiJson<QuizBody>,
