@@ -51,8 +51,14 @@ pg_start_throwaway() {
   run_as "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >/dev/null || return 1
   run_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null || return 1
-  PG_THROWAWAY_STOP="run_as $bin/pg_ctl -D $dir/data -m fast stop"
-  trap 'eval "$PG_THROWAWAY_STOP" >/dev/null 2>&1; rm -rf "'"$dir"'"' EXIT
+  # The stop command names its user itself: `owner` is gone by the time the EXIT trap runs.
+  if [ -n "$owner" ]; then
+    PG_THROWAWAY_STOP="runuser -u $owner -- $bin/pg_ctl -D $dir/data -m fast stop"
+  else
+    PG_THROWAWAY_STOP="$bin/pg_ctl -D $dir/data -m fast stop"
+  fi
+  PG_THROWAWAY_DIR="$dir"
+  trap '$PG_THROWAWAY_STOP >/dev/null 2>&1; rm -rf "$PG_THROWAWAY_DIR"' EXIT
   export TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
   echo "scripts/test: started a throwaway PostgreSQL cluster on port $port" >&2
 }
@@ -60,8 +66,10 @@ pg_start_throwaway() {
 if [ -n "${TEST_POSTGRES_URL:-${TEST_DATABASE_URL:-}}" ]; then
   export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-$TEST_DATABASE_URL}"
   pg_answers "$TEST_POSTGRES_URL" || pg_fail "TEST_POSTGRES_URL does not answer"
-elif pg_answers "postgres://postgres@127.0.0.1:5432/postgres"; then
-  export TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:5432/postgres"
+elif pg_answers "${PG_PROBE_URL:=postgres://postgres@127.0.0.1:5432/postgres}"; then
+  # PG_PROBE_URL only exists so the throwaway path can be exercised on a machine that has a
+  # server on 5432 (point it at a closed port).
+  export TEST_POSTGRES_URL="$PG_PROBE_URL"
 else
   pg_start_throwaway || pg_fail "could not find, install or start PostgreSQL"
 fi
