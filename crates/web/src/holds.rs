@@ -12,8 +12,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const DAY_MS: i64 = 86_400_000;
-/// Cached answers kept at most (the map is cleared when full; popular queries refill it).
-const MAX_RESPONSES: usize = 512;
+/// Cached answers (whole, and per date) kept at most; the map is cleared when full and
+/// popular queries refill it. A per-date answer is about 1 KB.
+const MAX_RESPONSES: usize = 8192;
 
 struct CachedResponse {
     generation: u64,

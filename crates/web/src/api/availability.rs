@@ -11,8 +11,11 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::civil::Date;
-use medspa_core::availability::{self, Policy, Slot};
+use medspa_core::StaffId;
+use medspa_core::availability::{self, Policy};
+use medspa_core::catalog::Service;
 use medspa_core::clinic::Clinic;
+use medspa_core::clinic::Location;
 use medspa_core::input::InvalidInput;
 use medspa_core::protocol::downtime_overlaps;
 use serde::{Deserialize, Serialize};
@@ -68,13 +71,18 @@ pub fn parse_date(raw: Option<&str>, field: &str, errors: &mut InvalidInput) -> 
     }
 }
 
-/// Free slots for a service at a location over `[from, to]`, optionally for one staff member
-/// and avoiding downtime over a date.
-pub async fn find(
-    app: &AppState,
-    clinic: &Clinic,
-    params: &AvailabilityParams,
-) -> Result<(Vec<Slot>, String), ApiError> {
+/// A validated availability request.
+struct Request<'c> {
+    service: &'c Service,
+    location: &'c Location,
+    from: Date,
+    to: Date,
+    staff: Option<StaffId>,
+    presentable_on: Option<Date>,
+}
+
+/// Checks every parameter at once (unknown service: 404; the rest: 422 naming the field).
+fn validate<'c>(clinic: &'c Clinic, params: &AvailabilityParams) -> Result<Request<'c>, ApiError> {
     let slug = params
         .service
         .as_deref()
@@ -121,35 +129,45 @@ pub async fn find(
     let (Some(from), Some(to), Some(location)) = (from, to, location) else {
         return Err(ApiError::field("from", "Enter a date as YYYY-MM-DD"));
     };
-    let tz = location.zone.tz();
-    let lo = medspa_core::time::start_of_day(from, tz).unwrap_or(i64::MIN);
-    let hi =
-        medspa_core::time::start_of_day(medspa_core::time::add_days(to, 1), tz).unwrap_or(i64::MAX);
-    let holds = app.holds.get(&app.store, location.id, lo, hi).await?;
-    let policy: Policy = app.config.policy;
-    let q = availability::Query {
-        clinic,
+    Ok(Request {
         service,
         location,
         from,
         to,
         staff,
-        // As of the end of the current minute (see `availability`).
-        now_ms: (app.clock.now().as_millisecond().div_euclid(60_000) + 1) * 60_000,
-        policy: &policy,
+        presentable_on,
+    })
+}
+
+/// The slots of one local date as comma-separated JSON objects (no brackets).
+fn day_fragment(
+    clinic: &Clinic,
+    req: &Request<'_>,
+    date: Date,
+    holds: &medspa_core::availability::HoldIndex,
+    now_ms: i64,
+    policy: &Policy,
+) -> Result<Bytes, ApiError> {
+    let q = availability::Query {
+        clinic,
+        service: req.service,
+        location: req.location,
+        from: date,
+        to: date,
+        staff: req.staff,
+        now_ms,
+        policy,
         exclude: None,
     };
-    let mut slots = availability::slots(&q, &holds);
-    if let Some(day) = presentable_on {
-        slots.retain(|s| {
-            !downtime_overlaps(
-                medspa_core::time::local_date(s.start, tz),
-                service.downtime_days,
-                day,
-            )
-        });
+    let mut out = Vec::with_capacity(1024);
+    for (i, slot) in availability::slots(&q, holds).iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, &SlotView::of(clinic, req.location, slot))
+            .map_err(ApiError::internal)?;
     }
-    Ok((slots, location.zone.name().to_owned()))
+    Ok(Bytes::from(out))
 }
 
 /// Free slots, sorted by start, one per start time and staff member.
@@ -161,28 +179,73 @@ pub async fn availability(
     State(app): State<AppState>,
     Query(params): Query<AvailabilityParams>,
 ) -> Result<Response, ApiError> {
-    // Answers are cached per query for one hold-snapshot generation and one minute (and
-    // computed as of the end of that minute, so a cached answer never offers a start that
-    // becomes too soon before the minute is over). Any booking change bumps the generation.
+    // Answers are cached for one hold-snapshot generation and one minute, whole (repeated
+    // queries) and per local date (overlapping windows), and computed as of the end of that
+    // minute, so a cached answer never offers a start that becomes too soon before the minute
+    // is over. Any booking change or settings change bumps the generation.
     let key = params.cache_key();
-    let minute = app.clock.now().as_millisecond().div_euclid(60_000);
+    let now_ms = app.clock.now().as_millisecond();
+    let minute = now_ms.div_euclid(60_000);
     let generation = app.holds.generation();
     if let Some(body) = app.holds.cached_response(&key, generation, minute) {
         return Ok(json_bytes(body));
     }
     let clinic = app.clinic();
-    let (slots, timezone) = find(&app, &clinic, &params).await?;
-    let location = resolve_location(&clinic, params.location.as_deref(), "location")?;
-    let view = AvailabilityView {
-        service: params.service.clone().unwrap_or_default(),
-        timezone,
-        slots: slots
-            .iter()
-            .map(|s| SlotView::of(&clinic, location, s))
-            .collect(),
-    };
-    let body = Bytes::from(serde_json::to_vec(&view).map_err(ApiError::internal)?);
-    if app.holds.generation() == generation {
+    let req = validate(&clinic, &params)?;
+    let tz = req.location.zone.tz();
+    let lo = medspa_core::time::start_of_day(req.from, tz).unwrap_or(i64::MIN);
+    let hi = medspa_core::time::start_of_day(medspa_core::time::add_days(req.to, 1), tz)
+        .unwrap_or(i64::MAX);
+    let holds = app.holds.get(&app.store, req.location.id, lo, hi).await?;
+    // A snapshot reload during `get` bumps the generation: then compute without caching.
+    let cacheable = app.holds.generation() == generation;
+    let policy: Policy = app.config.policy;
+    let as_of = (minute + 1) * 60_000;
+    let staff = req.staff.map(|s| s.to_string()).unwrap_or_default();
+    let mut body = Vec::with_capacity(16 * 1024);
+    body.extend_from_slice(b"{\"service\":");
+    serde_json::to_writer(&mut body, req.service.slug.as_str()).map_err(ApiError::internal)?;
+    body.extend_from_slice(b",\"timezone\":");
+    serde_json::to_writer(&mut body, req.location.zone.name()).map_err(ApiError::internal)?;
+    body.extend_from_slice(b",\"slots\":[");
+    let mut first = true;
+    let mut date = req.from;
+    while date <= req.to {
+        let skip = req
+            .presentable_on
+            .is_some_and(|day| downtime_overlaps(date, req.service.downtime_days, day));
+        if !skip {
+            let day_key = format!(
+                "day|{}|{}|{staff}|{date}",
+                req.service.slug, req.location.id
+            );
+            let cached = app
+                .holds
+                .cached_response(&day_key, generation, minute)
+                .filter(|_| cacheable);
+            let fragment = if let Some(f) = cached {
+                f
+            } else {
+                let f = day_fragment(&clinic, &req, date, &holds, as_of, &policy)?;
+                if cacheable {
+                    app.holds
+                        .keep_response(day_key, generation, minute, f.clone());
+                }
+                f
+            };
+            if !fragment.is_empty() {
+                if !first {
+                    body.push(b',');
+                }
+                body.extend_from_slice(&fragment);
+                first = false;
+            }
+        }
+        date = medspa_core::time::add_days(date, 1);
+    }
+    body.extend_from_slice(b"]}");
+    let body = Bytes::from(body);
+    if cacheable && app.holds.generation() == generation {
         app.holds
             .keep_response(key, generation, minute, body.clone());
     }

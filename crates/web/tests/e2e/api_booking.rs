@@ -861,3 +861,59 @@ async fn presentable_on_avoids_downtime(app: TestApp) {
 }
 
 app_test!(presentable_on_avoids_downtime);
+
+/// Availability answers are cached (whole and per date); every change is seen at once in any
+/// overlapping window, and the clock's minute moves the notice cut-off.
+async fn cached_availability_follows_every_change(app: TestApp) {
+    let wide = slots(&app, "consultation", "2026-11-30", "2026-12-06").await;
+    let slot = wide
+        .iter()
+        .find(|s| s["start"].as_str().unwrap().starts_with("2026-12-02"))
+        .unwrap()
+        .clone();
+    let mut body = booking_body("consultation", slot["start"].as_str().unwrap(), json!({}));
+    body["staff_id"] = slot["staff"]["id"].clone();
+    let b: Value = post(&app, "/api/v1/bookings", &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let narrow = slots(&app, "consultation", "2026-12-01", "2026-12-03").await;
+    assert!(
+        !narrow.contains(&slot),
+        "a booking shows in an overlapping window at once"
+    );
+    let wide_again = slots(&app, "consultation", "2026-11-30", "2026-12-06").await;
+    assert!(!wide_again.contains(&slot));
+    let (r, t) = (
+        b["reference"].as_str().unwrap(),
+        b["manage_token"].as_str().unwrap(),
+    );
+    assert_eq!(
+        post(
+            &app,
+            &format!("/api/v1/bookings/{r}/cancel?token={t}"),
+            &json!({})
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    assert!(
+        slots(&app, "consultation", "2026-12-01", "2026-12-03")
+            .await
+            .contains(&slot)
+    );
+    // Today: the first offered start is at least two hours away, and moves with the clock.
+    let today = slots(&app, "consultation", "2026-11-25", "2026-11-25").await;
+    assert!(today[0]["start"].as_str().unwrap() >= "2026-11-25T11:00:00-06:00");
+    app.clock.set("2026-11-25T18:00:00Z".parse().unwrap()); // 12:00 in Chicago
+    let later = slots(&app, "consultation", "2026-11-25", "2026-11-25").await;
+    assert!(
+        later[0]["start"].as_str().unwrap() >= "2026-11-25T14:00:00-06:00",
+        "{}",
+        later[0]
+    );
+}
+
+app_test!(cached_availability_follows_every_change);
