@@ -41,7 +41,7 @@ url="${base}/api/v1/availability?service=halo&from=${from}&to=${to}"
 echo "== availability: 30 days of Halo (${from}..${to}), $(curl -fsS "$url" | python3 -c 'import json,sys;print(len(json.load(sys.stdin)["slots"]))') slots per response"
 echo "-- the same query repeatedly (answered from the server's per-minute answer cache)"
 wrk -t"$threads" -c"$connections" -d"$duration" --latency "$url"
-echo "-- varied windows and presentable_on dates (mostly computed afresh)"
+echo "-- varied windows and presentable_on dates (whole answers miss; each date is computed once per minute and snapshot generation)"
 START="$from" wrk -t"$threads" -c"$connections" -d"$duration" --latency -s bench/availability_mixed.lua "$base"
 
 echo "== preparing distinct, non-overlapping consultation slots"

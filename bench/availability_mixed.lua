@@ -1,5 +1,5 @@
 -- wrk script: 30-day Halo availability for varied windows and "presentable on" dates, so
--- most requests miss the server's answer cache and exercise the engine and serialization.
+-- whole answers miss the server's cache; per-date answers are reused within a minute.
 -- START (YYYY-MM-DD) is the first date; windows start 0..59 days later.
 local y, m, d = string.match(os.getenv("START") or "2026-11-26", "(%d+)-(%d+)-(%d+)")
 local base = os.time({year = tonumber(y), month = tonumber(m), day = tonumber(d), hour = 12})
