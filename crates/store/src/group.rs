@@ -47,10 +47,20 @@ pub(crate) struct GroupWriter {
 }
 
 /// Counts a caller as waiting for the batch until it gets in (or gives up).
-struct Waiting(Arc<AtomicUsize>);
+struct Waiting {
+    count: Arc<AtomicUsize>,
+    batch: Arc<Mutex<Batch>>,
+    got_in: bool,
+}
+
 impl Drop for Waiting {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        self.count.fetch_sub(1, Ordering::SeqCst);
+        if !self.got_in {
+            // A caller that gave up (its client went away) may have been the one the batch was
+            // left open for: make sure someone commits it.
+            tokio::spawn(flush(self.batch.clone(), self.count.clone()));
+        }
     }
 }
 
@@ -73,8 +83,13 @@ impl GroupWriter {
     /// Joins the open batch, or opens one.
     pub(crate) async fn enter(&self) -> Result<Slot, StoreError> {
         self.waiting.fetch_add(1, Ordering::SeqCst);
-        let counted = Waiting(self.waiting.clone());
+        let mut counted = Waiting {
+            count: self.waiting.clone(),
+            batch: self.batch.clone(),
+            got_in: false,
+        };
         let mut guard = self.batch.clone().lock_owned().await;
+        counted.got_in = true;
         drop(counted);
         if guard.tx.is_none() {
             guard.tx = Some(self.pool.begin_with("BEGIN IMMEDIATE").await?);
@@ -122,16 +137,28 @@ impl Drop for Slot {
         // The job ended without `finish` (an early return or a dropped caller): its nested
         // transaction already queued its rollback; commit the others' work if nobody else
         // will.
-        if let Some(guard) = self.guard.take()
-            && self.waiting.load(Ordering::SeqCst) == 0
-        {
-            tokio::spawn(commit_owned(guard));
+        if let Some(guard) = self.guard.take() {
+            if self.waiting.load(Ordering::SeqCst) == 0 {
+                tokio::spawn(commit_owned(guard));
+            } else {
+                // Someone is queued and will finish the batch; if they give up instead, their
+                // `Waiting` guard flushes it.
+                drop(guard);
+            }
         }
     }
 }
 
 async fn commit_owned(mut guard: OwnedMutexGuard<Batch>) {
     commit(&mut guard).await;
+}
+
+/// Commits the open batch, if any, once nobody is waiting to join it.
+async fn flush(batch: Arc<Mutex<Batch>>, waiting: Arc<AtomicUsize>) {
+    let guard = batch.lock_owned().await;
+    if waiting.load(Ordering::SeqCst) == 0 {
+        commit_owned(guard).await;
+    }
 }
 
 /// Commits the open batch and tells every finished job the outcome.

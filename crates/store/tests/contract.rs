@@ -269,6 +269,7 @@ async fn abandoned_bookings_never_block_the_writer(db: TestDb) {
     use medspa_core::input::Phone;
     use medspa_store::{BookOutcome, NewBooking};
     use std::sync::Arc;
+    use std::time::Duration;
     let (store, clinic) = seeded(&db).await;
     let clinic = Arc::new(clinic);
     // 2026-12-01 (a Tuesday) from 08:00 Chicago, every 30 minutes: distinct consultation slots.
@@ -279,7 +280,7 @@ async fn abandoned_bookings_never_block_the_writer(db: TestDb) {
     let booking = |i: i64| NewBooking {
         service: clinic.service("consultation").unwrap().id,
         location: clinic.locations[0].id,
-        start_ms: day0 + i * 30 * 60_000,
+        start_ms: day0 + (i % 20) * 30 * 60_000 + (i / 20) * 86_400_000,
         staff: None,
         name: PersonName::parse("Load Test", "n").unwrap(),
         email: Email::parse(&format!("c{i}@example.com"), "e").unwrap(),
@@ -288,37 +289,46 @@ async fn abandoned_bookings_never_block_the_writer(db: TestDb) {
         notes: None,
         series: None,
     };
-    let mut tasks = Vec::new();
-    for i in 0..16 {
-        let (store, clinic, b) = (store.clone(), clinic.clone(), booking(i));
-        tasks.push(tokio::spawn(async move {
-            store
-                .book(&clinic, &Policy::default(), &b, None, now_ms, &|_| {
-                    String::new()
-                })
-                .await
-        }));
-    }
-    // Drop every other caller at once, wherever it is.
-    for (i, t) in tasks.iter().enumerate() {
-        if i % 2 == 1 {
-            t.abort();
-        }
-    }
     let mut finished = 0;
-    for t in tasks {
-        if let Ok(res) = t.await {
-            assert!(matches!(res, Ok(BookOutcome::Created(_))), "{res:?}");
-            finished += 1;
+    for round in 0..6_i64 {
+        let mut tasks = Vec::new();
+        for i in 0..12 {
+            let (store, clinic, b) = (store.clone(), clinic.clone(), booking(round * 12 + i));
+            tasks.push(tokio::spawn(async move {
+                store
+                    .book(&clinic, &Policy::default(), &b, None, now_ms, &|_| {
+                        String::new()
+                    })
+                    .await
+            }));
         }
+        // Let some get in, then drop callers wherever they are (a burst of disconnects):
+        // every other one in odd rounds, all of them in even rounds.
+        tokio::time::sleep(Duration::from_millis(u64::try_from(round).unwrap())).await;
+        for (i, t) in tasks.iter().enumerate() {
+            if round % 2 == 0 || i % 2 == 1 {
+                t.abort();
+            }
+        }
+        for t in tasks {
+            if let Ok(res) = t.await {
+                assert!(matches!(res, Ok(BookOutcome::Created(_))), "{res:?}");
+                finished += 1;
+            }
+        }
+        // Nobody books next: the writer must still be free for any other write.
+        let entry = medspa_store::audit::Entry::system("test.ping", "test", "writer");
+        tokio::time::timeout(Duration::from_secs(10), store.audit(&entry, now_ms))
+            .await
+            .expect("the writer is not left holding an open batch")
+            .unwrap();
     }
-    assert!(finished >= 8);
     let later = tokio::time::timeout(
-        std::time::Duration::from_secs(10),
+        Duration::from_secs(10),
         store.book(
             &clinic,
             &Policy::default(),
-            &booking(20),
+            &booking(200),
             None,
             now_ms,
             &|_| String::new(),
@@ -327,7 +337,7 @@ async fn abandoned_bookings_never_block_the_writer(db: TestDb) {
     .await
     .expect("the writer is not stuck");
     assert!(matches!(later, Ok(BookOutcome::Created(_))), "{later:?}");
-    // Every appointment row has its hold: nothing half-written.
+    // Every appointment row has its hold and its confirmation: nothing half-written.
     let appts = store.count_appointments().await.unwrap();
     assert!(appts > i64::from(finished), "{appts} > {finished}");
     assert_eq!(
@@ -340,6 +350,9 @@ async fn abandoned_bookings_never_block_the_writer(db: TestDb) {
             .await,
         appts
     );
+    tokio::time::timeout(Duration::from_secs(10), store.close())
+        .await
+        .expect("closes");
 }
 on_both!(abandoned_bookings_never_block_the_writer);
 
