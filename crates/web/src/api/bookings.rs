@@ -1,12 +1,12 @@
 //! Bookings: create (`POST /api/v1/bookings`, honouring `Idempotency-Key`), and manage by
 //! reference + token: read, cancel, reschedule, calendar file.
 
-use crate::api::ApiJson;
+use crate::api::{ApiJson, ApiQuery};
 use crate::booking::{self, BookingInput, Created, Failure};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::views::{BookingView, SlotView, booking_view};
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,15 +17,22 @@ use medspa_core::protocol::{Answers, Refusal};
 use medspa_store::{Appointment, BookError, IdempotencyKey, StoreError};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::ToSchema;
 
 pub fn router() -> Router<AppState> {
+    // Every answer here names a booking and most carry its manage URL with the token: never
+    // kept by a browser or a shared cache.
     Router::new()
         .route("/api/v1/bookings", post(create))
         .route("/api/v1/bookings/{reference}", get(show))
         .route("/api/v1/bookings/{reference}/cancel", post(cancel))
         .route("/api/v1/bookings/{reference}/reschedule", post(reschedule))
         .route("/api/v1/bookings/{reference}/calendar.ics", get(calendar))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -274,9 +281,7 @@ impl FromRequestParts<AppState> for Managed {
         let Path(reference) = Path::<String>::from_request_parts(parts, app)
             .await
             .map_err(|_| ApiError::not_found("The booking"))?;
-        let q = Query::<TokenQuery>::from_request_parts(parts, app)
-            .await
-            .map_or(TokenQuery { token: None }, |Query(q)| q);
+        let ApiQuery(q) = ApiQuery::<TokenQuery>::from_request_parts(parts, app).await?;
         let token = token(&parts.headers, &q);
         let appointment = authorized(app, &reference, token.as_deref()).await?;
         Ok(Self {

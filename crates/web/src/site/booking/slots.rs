@@ -81,8 +81,7 @@ pub enum DayState {
 pub fn days(slots: &[Slot], location: &Location, from: Date, to: Date) -> Vec<(Date, DayState)> {
     let tz = location.zone.tz();
     let mut out = Vec::new();
-    let mut date = from;
-    while date <= to {
+    for date in medspa_core::time::dates(from, to) {
         let mut starts: Vec<i64> = slots
             .iter()
             .filter(|s| medspa_core::time::local_date(s.start, tz) == date)
@@ -97,7 +96,6 @@ pub fn days(slots: &[Slot], location: &Location, from: Date, to: Date) -> Vec<(D
             (n, _) => DayState::Open(n),
         };
         out.push((date, state));
-        date = add_days(date, 1);
     }
     out
 }
