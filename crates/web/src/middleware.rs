@@ -29,7 +29,7 @@ static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn wrap(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     routes
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(from_fn_with_state(state.clone(), time_limit))
+        .layer(from_fn_with_state(state.config.request_timeout, time_limit))
         .layer(RequestBodyTimeoutLayer::new(state.config.body_timeout))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
         .layer(from_fn_with_state(state.clone(), finish_errors))
@@ -89,30 +89,28 @@ async fn request_context(State(state): State<AppState>, mut req: Request, next: 
 
 /// Answers `503 timeout` when a request runs longer than the configured limit, and drops its
 /// work (the handler's future) so the worker is free again.
-async fn time_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+async fn time_limit(State(limit): State<Duration>, req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
-    match tokio::time::timeout(state.config.request_timeout, next.run(req)).await {
-        Ok(res) => res,
-        Err(_) => {
-            tracing::warn!("request timed out");
-            if api {
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "timeout",
-                    "Request took too long",
-                    "The server could not answer in time. Please try again in a moment.",
-                )
-                .into_response()
-            } else {
-                PageError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "This is taking too long",
-                    "We couldn't finish that in time. Please try again in a moment, or call us.",
-                )
-                .into_response()
-            }
-        }
-    }
+    let Ok(res) = tokio::time::timeout(limit, next.run(req)).await else {
+        tracing::warn!("request timed out");
+        return if api {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timeout",
+                "Request took too long",
+                "The server could not answer in time. Please try again in a moment.",
+            )
+            .into_response()
+        } else {
+            PageError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "This is taking too long",
+                "We couldn't finish that in time. Please try again in a moment, or call us.",
+            )
+            .into_response()
+        };
+    };
+    res
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
@@ -159,7 +157,7 @@ async fn finish_errors(State(state): State<AppState>, req: Request, next: Next) 
         .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
     if api && (status.is_client_error() || status.is_server_error()) && !is_problem {
         res.extensions_mut().remove::<PageProblem>();
-        return keep_headers(res, problem_for(status).into_response());
+        return keep_headers(&res, problem_for(status).into_response());
     }
     if !api
         && (status.is_client_error() || status.is_server_error())
@@ -182,7 +180,7 @@ async fn finish_errors(State(state): State<AppState>, req: Request, next: Next) 
 }
 
 /// Copies the headers an error answer must keep (`Allow`, `Retry-After`, `Connection`).
-fn keep_headers(from: Response, mut to: Response) -> Response {
+fn keep_headers(from: &Response, mut to: Response) -> Response {
     for name in [header::ALLOW, header::RETRY_AFTER, header::CONNECTION] {
         if let Some(v) = from.headers().get(&name) {
             to.headers_mut().insert(name, v.clone());
@@ -331,4 +329,62 @@ async fn security_headers(
         );
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tower::ServiceExt;
+
+    /// Sets its flag when dropped: proves the timed-out handler's work was abandoned.
+    struct Dropped(Arc<AtomicBool>);
+    impl Drop for Dropped {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_request_past_the_limit_gets_a_503_problem_and_its_work_is_dropped() {
+        let dropped = Arc::new(AtomicBool::new(false));
+        let flag = dropped.clone();
+        let app = Router::new()
+            .route(
+                "/api/v1/slow",
+                axum::routing::get(move || {
+                    let guard = Dropped(flag.clone());
+                    async move {
+                        tokio::time::sleep(Duration::from_secs(30)).await;
+                        drop(guard);
+                        "late"
+                    }
+                }),
+            )
+            .route("/api/v1/fast", axum::routing::get(|| async { "ok" }))
+            .layer(from_fn_with_state(Duration::from_millis(50), time_limit));
+        let res = app
+            .clone()
+            .oneshot(Request::get("/api/v1/slow").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            res.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let body = axum::body::to_bytes(res.into_body(), 4096).await.unwrap();
+        let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem["code"], "timeout");
+        assert!(
+            dropped.load(Ordering::SeqCst),
+            "the handler's future was dropped"
+        );
+        let res = app
+            .oneshot(Request::get("/api/v1/fast").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+    }
 }
