@@ -174,6 +174,7 @@ fn day_fragment(
 /// Free slots, sorted by start, one per start time and staff member.
 #[utoipa::path(get, path = "/api/v1/availability", tag = "booking", params(AvailabilityParams),
     responses((status = 200, body = AvailabilityView),
+        (status = 400, description = "`bad_query`: a parameter given twice or a malformed query string", content_type = "application/problem+json"),
         (status = 404, description = "Unknown service", content_type = "application/problem+json"),
         (status = 422, description = "Bad or reversed dates, more than 62 dates", content_type = "application/problem+json")))]
 pub async fn availability(

@@ -310,7 +310,8 @@ fn view(app: &AppState, clinic: &Clinic, a: &Appointment, token: &str) -> Bookin
 /// A booking, for its holder.
 #[utoipa::path(get, path = "/api/v1/bookings/{reference}", tag = "manage",
     params(("reference" = String, Path), ("token" = Option<String>, Query, description = "Manage token (or `Authorization: Bearer`)")),
-    responses((status = 200, body = BookingView), (status = 404, description = "Wrong reference or token", content_type = "application/problem+json")))]
+    responses((status = 200, body = BookingView), (status = 404, description = "Wrong reference or token", content_type = "application/problem+json"),
+        (status = 400, description = "`bad_query`: a parameter given twice or a malformed query string", content_type = "application/problem+json")))]
 pub async fn show(
     State(app): State<AppState>,
     Managed {
@@ -348,6 +349,7 @@ fn change_problem(app: &AppState, e: BookError) -> ApiError {
 #[utoipa::path(post, path = "/api/v1/bookings/{reference}/cancel", tag = "manage",
     params(("reference" = String, Path), ("token" = Option<String>, Query)),
     responses((status = 200, body = BookingView), (status = 404, description = "Wrong reference or token", content_type = "application/problem+json"),
+        (status = 400, description = "`bad_query`: a parameter given twice or a malformed query string", content_type = "application/problem+json"),
         (status = 422, description = "`too_late`: inside the cancellation cut-off", content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`, with `Retry-After`", content_type = "application/problem+json")))]
 pub async fn cancel(
@@ -455,7 +457,8 @@ pub async fn calendar_text(
 #[utoipa::path(get, path = "/api/v1/bookings/{reference}/calendar.ics", tag = "manage",
     params(("reference" = String, Path), ("token" = Option<String>, Query)),
     responses((status = 200, description = "A VCALENDAR with one VEVENT", content_type = "text/calendar"),
-        (status = 404, description = "Wrong reference or token", content_type = "application/problem+json")))]
+        (status = 404, description = "Wrong reference or token", content_type = "application/problem+json"),
+        (status = 400, description = "`bad_query`: a parameter given twice or a malformed query string", content_type = "application/problem+json")))]
 pub async fn calendar(
     State(app): State<AppState>,
     Managed {
