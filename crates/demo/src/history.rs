@@ -343,8 +343,8 @@ pub fn history(
                 }
                 let slot = &slots[rng.below(slots.len())];
                 let day = Interval::new(day_start, day_end);
-                let (staff_fill, room_fill) = fill_percent(d);
-                let room_cap = (day_end - day_start) * room_fill / 100;
+                let (staff_share, room_share) = fill_percent(d);
+                let room_cap = (day_end - day_start) * room_share / 100;
                 let too_full = [
                     slot.plan.room.map(ResourceId::from),
                     slot.plan.device.map(ResourceId::from),
@@ -372,7 +372,7 @@ pub fn history(
                             .filter(|(r, _)| *r == ResourceId::from(st.id))
                             .map(|(_, iv)| iv.len())
                             .sum();
-                        holds.held_ms(st.id.into(), day, None) + adding > working * staff_fill / 100
+                        holds.held_ms(st.id.into(), day, None) + adding > working * staff_share / 100
                     });
                 if too_full || staff_full {
                     misses += 1;
