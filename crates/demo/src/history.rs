@@ -372,7 +372,8 @@ pub fn history(
                             .filter(|(r, _)| *r == ResourceId::from(st.id))
                             .map(|(_, iv)| iv.len())
                             .sum();
-                        holds.held_ms(st.id.into(), day, None) + adding > working * staff_share / 100
+                        holds.held_ms(st.id.into(), day, None) + adding
+                            > working * staff_share / 100
                     });
                 if too_full || staff_full {
                     misses += 1;

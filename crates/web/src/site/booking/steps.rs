@@ -191,7 +191,7 @@ async fn run(
             }
         }
         "date" => {
-            let from = parse_date(f.get("from"));
+            let from = parse_date(f.get("dates"));
             with_gate(app, &clinic, flow, &draft, csrf, async |cx| {
                 pick::date_page(cx, from, None, StatusCode::OK).await
             })
