@@ -18,7 +18,8 @@ mod html;
 mod manage;
 
 use dates::{
-    a_provider_chosen_first_or_late_never_dead_ends, later_dates_reach_the_horizon_and_back,
+    a_provider_chosen_first_or_late_never_dead_ends,
+    a_time_inside_the_cut_off_says_so_before_confirming, later_dates_reach_the_horizon_and_back,
 };
 use html::{Form, attr, form, tags};
 use manage::{
@@ -636,4 +637,5 @@ app_test!(
     quiz_context_is_kept_and_prefills_on_request,
     later_dates_reach_the_horizon_and_back,
     a_provider_chosen_first_or_late_never_dead_ends,
+    a_time_inside_the_cut_off_says_so_before_confirming,
 );

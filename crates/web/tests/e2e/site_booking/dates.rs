@@ -125,3 +125,34 @@ pub async fn a_provider_chosen_first_or_late_never_dead_ends(app: TestApp) {
     assert!(!slots.is_empty(), "her next day has times");
     assert!(slots.iter().all(|s| s.ends_with(&grace)), "{slots:?}");
 }
+
+/// A time inside the 24-hour change cut-off says so on the details step, before the client
+/// confirms; a time further away promises online changes instead.
+pub async fn a_time_inside_the_cut_off_says_so_before_confirming(app: TestApp) {
+    let c = Client { app: &app };
+    let (_, page) = c.get("/book/consultation").await;
+    let days = form(&page, "/book/time").values("button", "date");
+    // Today (Wednesday 25 November, 09:00) has times from 11:00: inside the cut-off.
+    assert_eq!(days[0], "2026-11-25");
+    for (day, late) in [
+        (days[0].as_str(), true),
+        (days[days.len() - 1].as_str(), false),
+    ] {
+        let (_, times, _) = c.submit(&form(&page, "/book/time").with("date", day)).await;
+        let f = form(&times, "/book/details");
+        let slot = f.values("input", "slot")[0].clone();
+        let (status, details, _) = c.submit(&f.with("slot", &slot)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            details.contains("can&#39;t be changed or cancelled online")
+                || details.contains("can't be changed or cancelled online"),
+            late,
+            "{day}"
+        );
+        assert_eq!(
+            details.contains("possible online until 24 hours before"),
+            !late,
+            "{day}"
+        );
+    }
+}
