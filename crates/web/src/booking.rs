@@ -250,12 +250,9 @@ pub fn check_eligibility(app: &AppState, p: &Parsed<'_>) -> Result<(), Failure> 
     evaluation
         .check_start(local_date(p.start_ms, p.location))
         .map_err(|refusal| {
-            let earliest_start_ms = match &refusal {
-                Refusal::PrepWindow { earliest_start, .. } => {
-                    Some(earliest_instant(app, p.location, *earliest_start))
-                }
-                _ => None,
-            };
+            let earliest_start_ms = refusal
+                .earliest_start()
+                .map(|d| earliest_instant(app, p.location, d));
             Failure::Refused {
                 refusal,
                 earliest_start_ms,
@@ -538,12 +535,9 @@ pub fn recheck(
     let ev = evaluate(&service.protocol, &answers, today(app, location));
     ev.check_start(local_date(start_ms, location))
         .map_err(|refusal| {
-            let earliest_start_ms = match &refusal {
-                Refusal::PrepWindow { earliest_start, .. } => {
-                    Some(earliest_instant(app, location, *earliest_start))
-                }
-                _ => None,
-            };
+            let earliest_start_ms = refusal
+                .earliest_start()
+                .map(|d| earliest_instant(app, location, d));
             Failure::Refused {
                 refusal,
                 earliest_start_ms,

@@ -113,6 +113,10 @@ pub fn failure_problem(
                     "Too soon for this treatment",
                     "Your preparation window has not finished by that date.",
                 ),
+                Refusal::RescheduleAfter { .. } => (
+                    "Not yet",
+                    "This treatment can be booked once a temporary condition has passed: please choose a date from earliest_start.",
+                ),
             };
             let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, refusal.code(), title, detail)
                 .with("reasons", json!(refusal.reasons().iter().map(|r| r.text.clone()).collect::<Vec<_>>()))
@@ -124,8 +128,8 @@ pub fn failure_problem(
                     "consultation_url",
                     json!(format!("{}/book/consultation{}", app.config.base_url, service_slug.map(|s| format!("?service={s}")).unwrap_or_default())),
                 );
-            if let (Refusal::PrepWindow { earliest_start, .. }, Some(ms), Some(l)) =
-                (&refusal, earliest_start_ms, location)
+            if let (Some(earliest_start), Some(ms), Some(l)) =
+                (refusal.earliest_start(), earliest_start_ms, location)
             {
                 e = e
                     .with("earliest_start", json!(crate::views::rfc3339(ms, l)))

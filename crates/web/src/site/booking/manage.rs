@@ -433,7 +433,7 @@ fn subject<'c>(
     if let Some(answers) = crate::api::answers_of(app, clinic, a) {
         let ev = evaluate(&service.protocol, &answers, today);
         match ev.outcome {
-            Outcome::Eligible => {
+            Outcome::Eligible | Outcome::RescheduleAfter => {
                 earliest = ev.earliest_start.unwrap_or(today);
                 waits = ev.waits;
             }

@@ -36,6 +36,9 @@ struct QuestionView {
     field: String,
     text: String,
     yes_no: bool,
+    choice: bool,
+    /// A choice question's options: (value, label).
+    options: Vec<(String, String)>,
     value: String,
     parts: DateParts,
     error: Option<String>,
@@ -79,6 +82,12 @@ pub fn screening_page(
                 error: s.errors.message(&field).map(str::to_owned),
                 text: q.question.clone(),
                 yes_no: q.kind == AnswerKind::YesNo,
+                choice: q.kind == AnswerKind::Choice,
+                options: q
+                    .options
+                    .iter()
+                    .map(|o| (o.value.clone(), o.label.clone()))
+                    .collect(),
                 parts: s
                     .parts
                     .get(&q.id)
