@@ -56,7 +56,10 @@ fn run(slug: &str, cases: &[Case]) {
 }
 
 #[test]
-#[expect(clippy::too_many_lines, reason = "a table: one case per PROTOCOLS.md row")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a table: one case per PROTOCOLS.md row"
+)]
 fn halo_follows_every_row_of_section_3() {
     run(
         "halo",

@@ -7,6 +7,7 @@ mod api_booking;
 mod api_concurrency;
 mod api_dst;
 mod api_mail;
+mod clinical;
 mod common;
 mod quiz;
 mod site_basics;

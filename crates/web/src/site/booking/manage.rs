@@ -90,6 +90,8 @@ struct ConfirmedPage {
     next_sessions: Vec<String>,
     series: Option<(u32, u32)>,
     next: Option<NextSession>,
+    /// Advisory prep steps the date no longer leaves the full time for.
+    missed: Vec<crate::views::MissedStep>,
 }
 
 /// The form that starts booking a series' next session (the flow's `next` step).
@@ -192,6 +194,7 @@ async fn confirmation(
         embed,
         next_sessions,
         series,
+        missed: crate::views::missed_prep(&clinic, &a),
     };
     respond(
         app,
