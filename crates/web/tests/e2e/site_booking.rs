@@ -525,7 +525,11 @@ async fn quiz_context_is_kept_and_prefills_on_request(app: TestApp) {
     assert!(!page.contains("value=\"yes\" checked"));
     let (status, page, _) = c.submit(&prefill.with("use_quiz", "true")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("We filled in 3 answers from your skin quiz"));
+    // Melasma, pregnant, keloid and the quiz's skin type (score 20: type III).
+    assert!(page.contains("We filled in 4 answers from your skin quiz"));
+    assert!(page.contains(
+        "id=\"screening.fitzpatrick-III\" name=\"screening.fitzpatrick\" type=\"radio\" value=\"III\" checked"
+    ));
     assert!(page.contains(
         "id=\"screening.melasma\" name=\"screening.melasma\" type=\"radio\" value=\"yes\" checked"
     ));

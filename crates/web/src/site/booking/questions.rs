@@ -184,6 +184,18 @@ pub async fn quiz_prefill(
                     filled += 1;
                 }
             }
+            // The quiz's skin type (PROTOCOLS.md §6) answers the `fitzpatrick` question.
+            if service
+                .protocol
+                .question("fitzpatrick")
+                .is_some_and(|q| q.kind == AnswerKind::Choice)
+            {
+                let phototype = medspa_core::quiz::Phototype::from_score(quiz.score());
+                draft
+                    .screening
+                    .insert("fitzpatrick".to_owned(), phototype.as_str().to_owned());
+                filled += 1;
+            }
             match filled {
                 0 => "Your quiz didn't answer any of these questions, so please answer them below."
                     .to_owned(),
