@@ -68,6 +68,10 @@ pub enum Failure {
     IdempotencyMismatch,
     /// A series session outside its interval (422 `series_interval`), with the allowed dates.
     SeriesInterval { earliest: Date, latest: Date },
+    /// Too close to another live session of the same client (422 `series_interval` for the
+    /// same treatment, `treatment_spacing` for another one), checked inside the booking
+    /// transaction.
+    Spacing(medspa_core::protocol::spacing::SpacingConflict),
     /// Storage failed (5xx).
     Store(StoreError),
 }
@@ -299,6 +303,7 @@ fn unavailable(e: BookError) -> Result<Unavailable, Failure> {
     match e {
         BookError::Unavailable(u) => Ok(u),
         BookError::IdempotencyMismatch => Err(Failure::IdempotencyMismatch),
+        BookError::Spacing(c) => Err(Failure::Spacing(c)),
         BookError::Store(s) => Err(Failure::Store(s)),
         other => Err(Failure::Store(StoreError::Rejected(other.to_string()))),
     }
@@ -605,6 +610,7 @@ pub async fn reschedule(
                 alternatives,
             }))
         }
+        Err(BookError::Spacing(c)) => Err(ChangeFailure::Booking(Failure::Spacing(c))),
         Err(e) => Err(ChangeFailure::Change(e)),
     }
 }

@@ -14,6 +14,7 @@ mod answers;
 mod care_plan;
 pub mod library;
 mod rules;
+pub mod spacing;
 mod validate;
 
 #[cfg(test)]

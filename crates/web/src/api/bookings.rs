@@ -173,6 +173,29 @@ pub fn failure_problem(
         )
         .with("earliest_date", json!(earliest.to_string()))
         .with("latest_date", json!(latest.to_string())),
+        Failure::Spacing(c) => {
+            let (code, title) = if c.same_service {
+                ("series_interval", "Too close to another session")
+            } else {
+                ("treatment_spacing", "Too close to another treatment")
+            };
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                code,
+                title,
+                format!(
+                    "{} You have {} booked on {}.",
+                    c.text,
+                    clinic
+                        .service(&c.other_service)
+                        .map_or(c.other_service.as_str(), |s| s.name.as_str()),
+                    c.other_date
+                ),
+            )
+            .with("earliest_date", json!(c.blocked_until.to_string()))
+            .with("other_service", json!(c.other_service))
+            .with("other_date", json!(c.other_date.to_string()))
+        }
         Failure::Store(e) => e.into(),
     }
 }

@@ -16,3 +16,4 @@ mod site_booking;
 mod site_contact;
 mod site_pages;
 mod site_treatments;
+mod spacing;

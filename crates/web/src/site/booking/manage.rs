@@ -674,6 +674,21 @@ async fn save(
         Err(
             ChangeFailure::Booking(Failure::Store(e)) | ChangeFailure::Change(BookError::Store(e)),
         ) => Err(e.into()),
+        Err(ChangeFailure::Booking(Failure::Spacing(c))) => {
+            pick::date_page(
+                cx,
+                Some(c.blocked_until),
+                Some(format!(
+                    "{} You have another treatment booked on {}, so the first date we can offer \
+                     is {}.",
+                    c.text,
+                    slots::day_label_long(c.other_date),
+                    slots::day_label_long(c.blocked_until)
+                )),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(ChangeFailure::Booking(_)) => Err(PageError::internal("unexpected reschedule failure")),
         Err(ChangeFailure::Change(BookError::TooLate | BookError::NotChangeable(_))) => {
             too_late(cx.app, a, &d.token)

@@ -687,6 +687,25 @@ async fn confirm(cx: &Ctx<'_, '_>, body: &[u8]) -> Result<Response, PageError> {
             )
             .await
         }
+        Err(Failure::Spacing(c)) => {
+            let other = cx
+                .app
+                .clinic()
+                .service(&c.other_service)
+                .map_or_else(|| c.other_service.clone(), |s| s.name.clone());
+            pick::date_page(
+                cx,
+                Some(c.blocked_until),
+                Some(format!(
+                    "{} You have {other} booked on {}, so the first date we can offer is {}.",
+                    c.text,
+                    super::slots::day_label_long(c.other_date),
+                    super::slots::day_label_long(c.blocked_until)
+                )),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(Failure::IdempotencyMismatch) => Err(PageError::new(
             StatusCode::CONFLICT,
             "This booking form was already sent",
