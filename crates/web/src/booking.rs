@@ -72,6 +72,9 @@ pub enum Failure {
     /// same treatment, `treatment_spacing` for another one), checked inside the booking
     /// transaction.
     Spacing(medspa_core::protocol::spacing::SpacingConflict),
+    /// The stored screening answers cannot be opened, so a change that needs them
+    /// re-checked is refused (409 `screening_unreadable`): fail closed.
+    ScreeningUnreadable,
     /// Storage failed (5xx).
     Store(StoreError),
 }
@@ -522,7 +525,8 @@ pub async fn cancel(
 }
 
 /// Re-applies the protocol to an appointment's stored answers for a new start date. Answers
-/// that were never stored (staff bookings, imports) are not re-evaluated.
+/// that were never stored (staff bookings, imports) are not re-evaluated; answers that were
+/// stored but cannot be opened refuse the change (fail closed).
 pub fn recheck(
     app: &AppState,
     clinic: &Clinic,
@@ -534,8 +538,10 @@ pub fn recheck(
     else {
         return Ok(());
     };
-    let Some(answers) = crate::api::answers_of(app, clinic, a) else {
-        return Ok(());
+    let answers = match crate::api::stored_answers(app, a) {
+        crate::api::Stored::None => return Ok(()),
+        crate::api::Stored::Unreadable => return Err(Failure::ScreeningUnreadable),
+        crate::api::Stored::Answers(answers) => answers,
     };
     let ev = evaluate(&service.protocol, &answers, today(app, location));
     ev.check_start(local_date(start_ms, location))

@@ -16,7 +16,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 
-pub use bookings::answers_of;
+pub use bookings::{Stored, answers_of, stored_answers};
 pub use openapi::ApiDoc;
 
 pub fn router() -> Router<AppState> {

@@ -283,7 +283,81 @@ async fn screening_edges_are_named(app: TestApp) {
     assert_eq!(e["outcome"], "consultation_required");
 }
 
+async fn reschedule_fails_closed_when_answers_cannot_be_opened(app: TestApp) {
+    let mut made = Vec::new();
+    for (date, email) in [
+        ("2026-12-08", "eve@example.com"),
+        ("2026-12-09", "fay@example.com"),
+    ] {
+        let start = slots(&app, "halo", date, date).await[0]["start"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let mut body = booking_body("halo", &start, clear_screening());
+        body["client"]["email"] = json!(email);
+        let res = post(&app, "/api/v1/bookings", &body).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        made.push(res.json::<Value>().await.unwrap());
+    }
+    // Eve's sealed answers replaced by Fay's: sealed for another appointment, they can't be
+    // opened for Eve's.
+    app.db
+        .raw_execute(
+            &format!(
+                "UPDATE appointments SET screening_sealed = (SELECT screening_sealed FROM \
+                 appointments WHERE reference = '{}') WHERE reference = '{}'",
+                made[1]["reference"].as_str().unwrap(),
+                made[0]["reference"].as_str().unwrap()
+            ),
+            &[],
+            &[],
+        )
+        .await
+        .unwrap();
+    let (r, t) = (
+        made[0]["reference"].as_str().unwrap(),
+        made[0]["manage_token"].as_str().unwrap(),
+    );
+    let later = slots(&app, "halo", "2026-12-16", "2026-12-16").await[0]["start"].clone();
+    let res = post(
+        &app,
+        &format!("/api/v1/bookings/{r}/reschedule?token={t}"),
+        &json!({"start": later}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["code"], "screening_unreadable");
+    assert!(p["detail"].as_str().unwrap().contains("clinic will call"));
+    let got: Value = app
+        .get(&format!("/api/v1/bookings/{r}?token={t}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got["start"], made[0]["start"], "nothing moved");
+    // The HTML way is closed too.
+    let res = app
+        .get(&format!("/bookings/{r}/reschedule?token={t}"))
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res.text().await.unwrap().contains("clinic will call"));
+    // Fay's own booking still moves.
+    let (r2, t2) = (
+        made[1]["reference"].as_str().unwrap(),
+        made[1]["manage_token"].as_str().unwrap(),
+    );
+    let res = post(
+        &app,
+        &format!("/api/v1/bookings/{r2}/reschedule?token={t2}"),
+        &json!({"start": later}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
 app_test!(
+    reschedule_fails_closed_when_answers_cannot_be_opened,
     every_rule_of_every_service_through_the_api,
     halo_three_days_out_waits_for_the_lead_time,
     a_temporary_condition_books_from_its_date,

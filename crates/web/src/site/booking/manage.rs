@@ -416,6 +416,20 @@ fn flow(a: &Appointment) -> Flow {
     }
 }
 
+/// The page for a booking whose stored answers can't be re-checked: it can't be moved
+/// online (fail closed); the clinic will call.
+fn unreadable(app: &AppState) -> PageError {
+    PageError::new(
+        StatusCode::CONFLICT,
+        "We can't move this booking online",
+        &format!(
+            "We can't re-check your screening answers online, so this booking can't be moved \
+             here. The clinic will call you to arrange a new time; you can also call us on {}.",
+            app.clinic().info.phone
+        ),
+    )
+}
+
 /// What moving `a` may offer: its service and location, dates from the prep windows of its
 /// stored answers (today when none were stored).
 fn subject<'c>(
@@ -433,7 +447,12 @@ fn subject<'c>(
     let mut earliest = today;
     let mut waits = Vec::new();
     let mut refusal = None;
-    if let Some(answers) = crate::api::answers_of(app, clinic, a) {
+    let stored = match crate::api::stored_answers(app, a) {
+        crate::api::Stored::Unreadable => return Err(unreadable(app)),
+        crate::api::Stored::Answers(answers) => Some(answers),
+        crate::api::Stored::None => None,
+    };
+    if let Some(answers) = stored {
         let ev = evaluate(&service.protocol, &answers, today);
         match ev.outcome {
             Outcome::Eligible | Outcome::RescheduleAfter => {
@@ -689,6 +708,7 @@ async fn save(
             )
             .await
         }
+        Err(ChangeFailure::Booking(Failure::ScreeningUnreadable)) => Err(unreadable(cx.app)),
         Err(ChangeFailure::Booking(_)) => Err(PageError::internal("unexpected reschedule failure")),
         Err(ChangeFailure::Change(BookError::TooLate | BookError::NotChangeable(_))) => {
             too_late(cx.app, a, &d.token)

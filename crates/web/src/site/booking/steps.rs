@@ -706,6 +706,9 @@ async fn confirm(cx: &Ctx<'_, '_>, body: &[u8]) -> Result<Response, PageError> {
             )
             .await
         }
+        Err(Failure::ScreeningUnreadable) => {
+            Err(PageError::internal("screening re-check on a new booking"))
+        }
         Err(Failure::IdempotencyMismatch) => Err(PageError::new(
             StatusCode::CONFLICT,
             "This booking form was already sent",
