@@ -331,8 +331,9 @@ pub struct MailPlan<'a> {
     pub start: Timestamp,
     /// The location's zone: care-step emails go out at 09:00 local.
     pub zone: &'a TimeZone,
-    /// The client's care plan (`medspa_core::protocol::care_plan`); steps with `remind` get an
-    /// email on their date, every step appears in the confirmation's summary.
+    /// The client's care plan (`medspa_core::protocol::care_plan`); every pre-care step and
+    /// the other steps with `remind` get an email on their date, every step appears in the
+    /// confirmation's summary.
     pub care_plan: &'a [CareStep],
     /// The service's protocol. Steps of a care rule with `only_if` exist only because the
     /// client answered a screening question "yes", so an email about one would disclose that
@@ -465,7 +466,9 @@ fn follow_ups(plan: &MailPlan<'_>, suffix: &str) -> Vec<OutboxMessage> {
             },
         ));
     }
-    for step in emailable(plan).filter(|s| s.remind) {
+    // Every dated pre-care step is emailed on its date (issue 12), and the after-care steps
+    // worth a reminder; never a step that exists only because of a "yes" answer.
+    for step in emailable(plan).filter(|s| s.remind || s.phase == Phase::Before) {
         let Some(at) = care_send_time(step, plan.start, plan.zone) else {
             continue;
         };

@@ -339,8 +339,6 @@ fn parse_answers(service: &Service, json: Option<&str>) -> Option<Answers> {
     Answers::parse(&service.protocol, &raw).ok()
 }
 
-/// Runs `$body` with `$tx` bound to a fresh read-write transaction, committing on `Ok`.
-/// Like `crate::tx!` but for functions returning `BookError`.
 /// Inside a booking transaction: locks the client (by normalised email), reads their other
 /// live sessions near `start_ms` (leaving out `exclude`) and applies the spacing rules.
 macro_rules! check_spacing {
@@ -376,6 +374,8 @@ macro_rules! check_spacing {
     }};
 }
 
+/// Runs `$body` with `$tx` bound to a fresh read-write transaction, committing on `Ok`.
+/// Like `crate::tx!` but for functions returning `BookError`.
 macro_rules! book_tx {
     ($store:expr, |$tx:ident| $body:expr) => {
         match &$store.backend {
