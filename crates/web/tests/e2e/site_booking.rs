@@ -13,9 +13,14 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
 
+mod clinical;
 mod html;
 mod manage;
 
+use clinical::{
+    book_from_a_date_continues_the_booking, every_rule_through_the_html_flow,
+    presentable_on_narrows_the_dates, treatment_page_says_who_should_start_with_a_consultation,
+};
 use html::{Form, attr, form, tags};
 use manage::{
     late_changes_point_to_the_phone, manage_page_cancels_with_confirmation,
@@ -649,4 +654,8 @@ app_test!(
     late_changes_point_to_the_phone,
     next_session_of_a_series_goes_through_the_flow,
     quiz_context_is_kept_and_prefills_on_request,
+    every_rule_through_the_html_flow,
+    book_from_a_date_continues_the_booking,
+    presentable_on_narrows_the_dates,
+    treatment_page_says_who_should_start_with_a_consultation,
 );

@@ -77,6 +77,9 @@ pub struct Draft {
     /// token.
     pub series: String,
     pub series_token: String,
+    /// "I need to look presentable on ..." (`YYYY-MM-DD` as typed): the date step leaves out
+    /// days whose downtime would cover it.
+    pub presentable_on: String,
 }
 
 /// Longest notes accepted back into the form (the booking allows 2,000 characters).
@@ -106,7 +109,13 @@ impl Draft {
         Self {
             service: word(f.get("service"), 80),
             about: word(f.get("about"), 80),
-            from: word(f.get("from"), 20),
+            // Not a date: the date step's `from` (pager, "book from") is not carried.
+            from: f
+                .iter()
+                .filter(|(k, v)| k == "from" && v.parse::<Date>().is_err())
+                .map(|(_, v)| word(v, 20))
+                .next()
+                .unwrap_or_default(),
             quiz: tidy(f.get("quiz"), 600),
             screening,
             start: tidy(f.get("start"), 40),
@@ -121,6 +130,7 @@ impl Draft {
             token: word(f.get("token"), 100),
             series: word(f.get("series"), 40),
             series_token: word(f.get("series_token"), 100),
+            presentable_on: tidy(f.get("presentable_on"), 10),
         }
     }
 
@@ -179,6 +189,7 @@ impl Draft {
         push("notes", &self.notes);
         push("consent", if self.consent { "true" } else { "" });
         push("attempt", &self.attempt);
+        push("presentable_on", &self.presentable_on);
         out
     }
 }

@@ -234,6 +234,8 @@ struct RefusedPage {
     consultation: String,
     /// Where "Change my answers" posts (not when moving a booking).
     change: Option<String>,
+    /// For a temporary condition: (date step action, `YYYY-MM-DD`, the date in words).
+    book_from: Option<(String, String, String)>,
     phone: String,
     tel: String,
 }
@@ -249,6 +251,15 @@ pub fn refused_page(
 ) -> Result<Response, PageError> {
     let clinic = app.clinic();
     let (heading, intro) = match refusal {
+        Refusal::RescheduleAfter { earliest_start, .. } => (
+            format!(
+                "Not yet: you can book {} from {}",
+                service.name,
+                super::slots::day_label_long(*earliest_start)
+            ),
+            "Your safety comes first. This is temporary: once it has passed you can go ahead. \
+             Please check again when you come, and call us if anything changes.",
+        ),
         Refusal::ConsultationRequired { .. } => (
             format!("Let's start with a consultation for {}", service.name),
             "A provider would like to see you before this treatment. The consultation is \
@@ -275,6 +286,14 @@ pub fn refused_page(
             .collect(),
         consultation: flow.consultation(Some(service.slug.as_str())),
         change: flow.reschedule.is_none().then(|| flow.url("questions")),
+        book_from: match refusal {
+            Refusal::RescheduleAfter { earliest_start, .. } if flow.reschedule.is_none() => Some((
+                flow.url("date"),
+                earliest_start.to_string(),
+                super::slots::day_label_long(*earliest_start),
+            )),
+            _ => None,
+        },
         tel: crate::site::layout::tel(&clinic.info.phone),
         phone: clinic.info.phone.clone(),
     };
