@@ -177,6 +177,10 @@ pub struct MailPayload {
     /// For a confirmation: the dated care-plan summary (generic titles only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub care_plan: Vec<PlanLine>,
+    /// For a confirmation: the advisory pre-care steps (generic titles) the booked date no
+    /// longer leaves the full time for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missed_prep: Vec<String>,
     /// For a notice: what the clinic wrote.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<NoticeText>,
@@ -374,6 +378,7 @@ pub fn plan_booking_messages(plan: &MailPlan<'_>) -> Vec<OutboxMessage> {
                     title: s.title.clone(),
                 })
                 .collect(),
+            missed_prep: missed_prep(plan),
             ..MailPayload::default()
         },
     )];
@@ -494,6 +499,19 @@ fn follow_ups(plan: &MailPlan<'_>, suffix: &str) -> Vec<OutboxMessage> {
         ));
     }
     out
+}
+
+/// The advisory pre-care steps whose first day had passed when the booking was made (never
+/// a step that exists only because of a "yes" answer).
+fn missed_prep(plan: &MailPlan<'_>) -> Vec<String> {
+    let today = plan.now.to_zoned(plan.zone.clone()).date();
+    let start = plan.start.to_zoned(plan.zone.clone()).date();
+    plan.protocol
+        .missed_advisory_steps(today, start)
+        .into_iter()
+        .filter(|c| c.only_if.is_none())
+        .map(|c| c.title.clone())
+        .collect()
 }
 
 /// Steps that may appear in an email: not those that exist only because of a "yes" answer.

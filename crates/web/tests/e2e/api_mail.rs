@@ -203,6 +203,13 @@ async fn every_pre_care_step_is_emailed_on_its_date(app: TestApp) {
     assert_eq!(res.status(), StatusCode::CREATED);
     let mails = app.mail.wait_for(1, Duration::from_secs(10)).await;
     assert_eq!(mails.len(), 1, "only the confirmation so far");
+    // Booked 21 days ahead: the confirmation says the -28 d sun step is already short.
+    let confirmation = mails[0].text().unwrap();
+    assert!(
+        confirmation.contains("Less time to prepare"),
+        "{confirmation}"
+    );
+    assert!(confirmation.contains("- Protect your skin from the sun"));
     let titles = |mails: &[medspa_testkit::smtp::ReceivedMail]| -> Vec<String> {
         mails.iter().map(|m| m.text().unwrap_or_default()).collect()
     };
