@@ -221,9 +221,10 @@ fn keep_halo_free(
     }
 }
 
-/// Keeps one free start of every service on a day of the first week (tomorrow onwards, a
-/// different day per service), so each can be booked within seven days however full the
-/// calendar around it is. Placeholders in the generator's own index only.
+/// Keeps one free start of every service in the first week it may be booked (tomorrow, or
+/// the end of its lead time, onwards; a different day per service), so each can be booked
+/// within seven days of its first bookable date however full the calendar around it is.
+/// Placeholders in the generator's own index only.
 fn keep_each_service_bookable(
     clinic: &Clinic,
     location: &medspa_core::clinic::Location,
@@ -232,14 +233,18 @@ fn keep_each_service_bookable(
     policy: &Policy,
     holds: &mut HoldIndex,
 ) {
-    let open_days: Vec<Date> = (1..=7)
-        .map(|d| add_days(today, d))
-        .filter(|d| !location.is_closed(*d) && !location.hours.for_weekday(d.weekday()).is_empty())
-        .collect();
-    if open_days.is_empty() {
-        return;
-    }
     for (i, service) in clinic.services.iter().enumerate() {
+        // From the first day the service may be booked (its lead time: the prep it needs).
+        let first = i64::from(service.protocol.lead_days()).max(1);
+        let open_days: Vec<Date> = (first..first + 7)
+            .map(|d| add_days(today, d))
+            .filter(|d| {
+                !location.is_closed(*d) && !location.hours.for_weekday(d.weekday()).is_empty()
+            })
+            .collect();
+        if open_days.is_empty() {
+            continue;
+        }
         let date = open_days[i % open_days.len()];
         let q = Query {
             clinic,
@@ -509,12 +514,13 @@ mod tests {
         let policy = Policy::default();
         let location = clinic.default_location().unwrap();
         for service in &clinic.services {
+            let first = add_days(today, i64::from(service.protocol.lead_days()));
             let q = Query {
                 clinic: &clinic,
                 service,
                 location,
-                from: today,
-                to: add_days(today, 7),
+                from: first,
+                to: add_days(first, 7),
                 staff: None,
                 now_ms: now,
                 policy: &policy,
@@ -522,12 +528,13 @@ mod tests {
             };
             assert!(
                 !availability::slots(&q, &index).is_empty(),
-                "{} has no free time within 7 days",
+                "{} has no free time within 7 days of its lead time",
                 service.slug.as_str()
             );
         }
         let halo = clinic.service("halo").unwrap();
-        let both_free_days = (1..30)
+        let lead = i64::from(halo.protocol.lead_days());
+        let both_free_days = (lead..lead + 30)
             .filter(|d| {
                 let date = add_days(today, *d);
                 let q = Query {

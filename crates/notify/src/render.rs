@@ -74,6 +74,7 @@ struct View {
     reference: String,
     manage_url: Option<String>,
     care_plan: Vec<PlanRow>,
+    missed_prep: Vec<String>,
     step_title: String,
     step_detail: String,
     step_when: String,
@@ -221,6 +222,7 @@ fn render_appointment(
                     title: l.title.clone(),
                 })
                 .collect();
+            v.missed_prep.clone_from(&ctx.payload.missed_prep);
             (
                 format!("Booked: {service}, {when_short}"),
                 ConfirmationText { v: &v }.render()?,

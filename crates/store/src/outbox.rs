@@ -177,6 +177,10 @@ pub struct MailPayload {
     /// For a confirmation: the dated care-plan summary (generic titles only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub care_plan: Vec<PlanLine>,
+    /// For a confirmation: the advisory pre-care steps (generic titles) the booked date no
+    /// longer leaves the full time for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missed_prep: Vec<String>,
     /// For a notice: what the clinic wrote.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<NoticeText>,
@@ -331,8 +335,9 @@ pub struct MailPlan<'a> {
     pub start: Timestamp,
     /// The location's zone: care-step emails go out at 09:00 local.
     pub zone: &'a TimeZone,
-    /// The client's care plan (`medspa_core::protocol::care_plan`); steps with `remind` get an
-    /// email on their date, every step appears in the confirmation's summary.
+    /// The client's care plan (`medspa_core::protocol::care_plan`); every pre-care step and
+    /// the other steps with `remind` get an email on their date, every step appears in the
+    /// confirmation's summary.
     pub care_plan: &'a [CareStep],
     /// The service's protocol. Steps of a care rule with `only_if` exist only because the
     /// client answered a screening question "yes", so an email about one would disclose that
@@ -373,6 +378,7 @@ pub fn plan_booking_messages(plan: &MailPlan<'_>) -> Vec<OutboxMessage> {
                     title: s.title.clone(),
                 })
                 .collect(),
+            missed_prep: missed_prep(plan),
             ..MailPayload::default()
         },
     )];
@@ -465,7 +471,9 @@ fn follow_ups(plan: &MailPlan<'_>, suffix: &str) -> Vec<OutboxMessage> {
             },
         ));
     }
-    for step in emailable(plan).filter(|s| s.remind) {
+    // Every dated pre-care step is emailed on its date (issue 12), and the after-care steps
+    // worth a reminder; never a step that exists only because of a "yes" answer.
+    for step in emailable(plan).filter(|s| s.remind || s.phase == Phase::Before) {
         let Some(at) = care_send_time(step, plan.start, plan.zone) else {
             continue;
         };
@@ -491,6 +499,19 @@ fn follow_ups(plan: &MailPlan<'_>, suffix: &str) -> Vec<OutboxMessage> {
         ));
     }
     out
+}
+
+/// The advisory pre-care steps whose first day had passed when the booking was made (never
+/// a step that exists only because of a "yes" answer).
+fn missed_prep(plan: &MailPlan<'_>) -> Vec<String> {
+    let today = plan.now.to_zoned(plan.zone.clone()).date();
+    let start = plan.start.to_zoned(plan.zone.clone()).date();
+    plan.protocol
+        .missed_advisory_steps(today, start)
+        .into_iter()
+        .filter(|c| c.only_if.is_none())
+        .map(|c| c.title.clone())
+        .collect()
 }
 
 /// Steps that may appear in an email: not those that exist only because of a "yes" answer.

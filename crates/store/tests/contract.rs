@@ -440,3 +440,64 @@ async fn only_the_recorded_key_is_accepted(db: TestDb) {
     other.close().await;
 }
 on_both!(only_the_recorded_key_is_accepted);
+
+/// Two bookings of one client at once (same email, another case), a week apart for a
+/// 4-week series service, straight into the store: at most one is written, on both databases
+/// (issue 12). The store locks the client inside the booking transaction.
+async fn spacing_holds_inside_the_store_under_concurrency(db: TestDb) {
+    use medspa_core::availability::Policy;
+    use medspa_core::input::Phone;
+    use medspa_store::{BookError, BookOutcome, NewBooking};
+    use std::sync::Arc;
+    let (store, clinic) = seeded(&db).await;
+    let clinic = Arc::new(clinic);
+    // Tuesday 2026-12-08 08:00 Chicago (14:00Z), and a week later.
+    let day: i64 = 1_796_133_600_000 + 7 * 86_400_000;
+    let now_ms = 1_796_133_600_000 - 6 * 86_400_000 - 23 * 3_600_000; // 2026-11-25 15:00Z
+    let booking = |start_ms: i64, email: &str| NewBooking {
+        service: clinic.service("halo").unwrap().id,
+        location: clinic.locations[0].id,
+        start_ms,
+        staff: None,
+        name: PersonName::parse("Gia Test", "n").unwrap(),
+        email: Email::parse(email, "e").unwrap(),
+        phone: Phone::parse("+1 312 555 0100", "p").unwrap(),
+        screening_json: None,
+        notes: None,
+        series: None,
+    };
+    for round in 0..3_i64 {
+        let email = format!("gia{round}@example.com");
+        let at = day + round * 2 * 3_600_000;
+        let mut tasks = Vec::new();
+        for (start, mail) in [
+            (at, email.clone()),
+            (at + 7 * 86_400_000, email.to_uppercase()),
+        ] {
+            let (store, clinic) = (store.clone(), clinic.clone());
+            let b = booking(start, &mail);
+            tasks.push(tokio::spawn(async move {
+                store
+                    .book(&clinic, &Policy::default(), &b, None, now_ms, &|_| {
+                        String::new()
+                    })
+                    .await
+            }));
+        }
+        let mut created = 0;
+        let mut spaced = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(BookOutcome::Created(_)) => created += 1,
+                Err(BookError::Spacing(c)) => {
+                    assert!(c.same_service);
+                    spaced += 1;
+                }
+                other => panic!("round {round}: {other:?}"),
+            }
+        }
+        assert_eq!((created, spaced), (1, 1), "round {round}");
+    }
+}
+
+on_both!(spacing_holds_inside_the_store_under_concurrency);

@@ -68,6 +68,13 @@ pub enum Failure {
     IdempotencyMismatch,
     /// A series session outside its interval (422 `series_interval`), with the allowed dates.
     SeriesInterval { earliest: Date, latest: Date },
+    /// Too close to another live session of the same client (422 `series_interval` for the
+    /// same treatment, `treatment_spacing` for another one), checked inside the booking
+    /// transaction.
+    Spacing(medspa_core::protocol::spacing::SpacingConflict),
+    /// The stored screening answers cannot be opened, so a change that needs them
+    /// re-checked is refused (409 `screening_unreadable`): fail closed.
+    ScreeningUnreadable,
     /// Storage failed (5xx).
     Store(StoreError),
 }
@@ -250,12 +257,9 @@ pub fn check_eligibility(app: &AppState, p: &Parsed<'_>) -> Result<(), Failure> 
     evaluation
         .check_start(local_date(p.start_ms, p.location))
         .map_err(|refusal| {
-            let earliest_start_ms = match &refusal {
-                Refusal::PrepWindow { earliest_start, .. } => {
-                    Some(earliest_instant(app, p.location, *earliest_start))
-                }
-                _ => None,
-            };
+            let earliest_start_ms = refusal
+                .earliest_start()
+                .map(|d| earliest_instant(app, p.location, d));
             Failure::Refused {
                 refusal,
                 earliest_start_ms,
@@ -302,6 +306,7 @@ fn unavailable(e: BookError) -> Result<Unavailable, Failure> {
     match e {
         BookError::Unavailable(u) => Ok(u),
         BookError::IdempotencyMismatch => Err(Failure::IdempotencyMismatch),
+        BookError::Spacing(c) => Err(Failure::Spacing(c)),
         BookError::Store(s) => Err(Failure::Store(s)),
         other => Err(Failure::Store(StoreError::Rejected(other.to_string()))),
     }
@@ -520,7 +525,8 @@ pub async fn cancel(
 }
 
 /// Re-applies the protocol to an appointment's stored answers for a new start date. Answers
-/// that were never stored (staff bookings, imports) are not re-evaluated.
+/// that were never stored (staff bookings, imports) are not re-evaluated; answers that were
+/// stored but cannot be opened refuse the change (fail closed).
 pub fn recheck(
     app: &AppState,
     clinic: &Clinic,
@@ -532,18 +538,17 @@ pub fn recheck(
     else {
         return Ok(());
     };
-    let Some(answers) = crate::api::answers_of(app, clinic, a) else {
-        return Ok(());
+    let answers = match crate::api::stored_answers(app, a) {
+        crate::api::Stored::None => return Ok(()),
+        crate::api::Stored::Unreadable => return Err(Failure::ScreeningUnreadable),
+        crate::api::Stored::Answers(answers) => answers,
     };
     let ev = evaluate(&service.protocol, &answers, today(app, location));
     ev.check_start(local_date(start_ms, location))
         .map_err(|refusal| {
-            let earliest_start_ms = match &refusal {
-                Refusal::PrepWindow { earliest_start, .. } => {
-                    Some(earliest_instant(app, location, *earliest_start))
-                }
-                _ => None,
-            };
+            let earliest_start_ms = refusal
+                .earliest_start()
+                .map(|d| earliest_instant(app, location, d));
             Failure::Refused {
                 refusal,
                 earliest_start_ms,
@@ -611,6 +616,7 @@ pub async fn reschedule(
                 alternatives,
             }))
         }
+        Err(BookError::Spacing(c)) => Err(ChangeFailure::Booking(Failure::Spacing(c))),
         Err(e) => Err(ChangeFailure::Change(e)),
     }
 }

@@ -130,6 +130,41 @@ pub struct BookingView {
     /// (the first free time on each of up to five dates). Only in the 201.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub next_session_slots: Vec<SlotView>,
+    /// Advisory pre-care steps (e.g. "protect your skin from the sun" from 28 days before)
+    /// whose first day had already passed when the booking was made: the date no longer
+    /// leaves the full time for them. Required steps never appear: the lead time keeps them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missed_prep: Vec<MissedStep>,
+}
+
+/// An advisory pre-care step the booked date leaves too little time for.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MissedStep {
+    /// When the step would have started (`YYYY-MM-DD`, before the booking was made).
+    pub date: String,
+    pub title: String,
+}
+
+/// The advisory pre-care steps that started before the appointment was booked.
+pub fn missed_prep(clinic: &Clinic, a: &Appointment) -> Vec<MissedStep> {
+    let (Some(service), Some(location)) =
+        (clinic.service_by_id(a.service), clinic.location(a.location))
+    else {
+        return Vec::new();
+    };
+    let tz = location.zone.tz();
+    let booked = medspa_core::time::local_date(a.created_at_ms, tz);
+    let start = medspa_core::time::local_date(a.start_ms, tz);
+    service
+        .protocol
+        .missed_advisory_steps(booked, start)
+        .into_iter()
+        .filter(|c| c.only_if.is_none())
+        .map(|c| MissedStep {
+            date: medspa_core::protocol::day_offset(start, c.from_day).to_string(),
+            title: c.title.clone(),
+        })
+        .collect()
 }
 
 /// The care plan of an appointment (answer-dependent steps only with answers).
@@ -211,6 +246,7 @@ pub fn booking_view(
         care_plan: care_steps(clinic, a, answers),
         series,
         next_session_slots: Vec::new(),
+        missed_prep: missed_prep(clinic, a),
     }
 }
 

@@ -336,7 +336,7 @@ fn eligible_staff<'q>(q: &Query<'q>, roles: &Roles) -> Result<Vec<&'q Staff>, Un
 fn candidate_starts(q: &Query<'_>, from: Date, to: Date) -> Vec<Millis> {
     let tz = q.location.zone.tz();
     let today = local_date(q.now_ms, tz);
-    let first = from.max(today);
+    let first = from.max(first_date(q, today));
     let last = to.min(add_days(today, i64::from(q.policy.horizon_days)));
     let earliest = earliest_start(q);
     let mut out = Vec::new();
@@ -359,6 +359,12 @@ fn candidate_starts(q: &Query<'_>, from: Date, to: Date) -> Vec<Millis> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// The first date a start may fall on: today plus the service's lead time (the days its
+/// required pre-care steps need, PROTOCOLS.md §2).
+fn first_date(q: &Query<'_>, today: Date) -> Date {
+    add_days(today, i64::from(q.service.protocol.lead_days()))
 }
 
 fn earliest_start(q: &Query<'_>) -> Millis {
@@ -436,7 +442,11 @@ pub fn plan_at(q: &Query<'_>, start: Millis, holds: &HoldIndex) -> Result<Plan, 
         return Err(Unavailable::TooSoon);
     }
     let date = local_date(start, tz);
-    if date > add_days(local_date(q.now_ms, tz), i64::from(q.policy.horizon_days)) {
+    let today = local_date(q.now_ms, tz);
+    if date < first_date(q, today) {
+        return Err(Unavailable::TooSoon);
+    }
+    if date > add_days(today, i64::from(q.policy.horizon_days)) {
         return Err(Unavailable::BeyondHorizon);
     }
     if q.location.is_closed(date) {

@@ -9,8 +9,9 @@
 //! - **Grid**: the location's wall clock shows a multiple of `grid_minutes` from local midnight
 //!   at `t`. Grid wall times inside a spring-forward gap do not exist and are never offered; grid
 //!   wall times inside a fall-back fold occur twice and both instants are candidates.
-//! - **Notice and horizon**: `t >= now + min_notice`, and `t`'s local date is at most
-//!   `horizon_days` after today's local date.
+//! - **Notice, lead time and horizon**: `t >= now + min_notice`; `t`'s local date is at least
+//!   the service's lead time ([`crate::protocol::Protocol::lead_days`]: its earliest required
+//!   pre-care step) after today's local date, and at most `horizon_days` after it.
 //! - **Location**: `t`'s local date is not inside a [`Closure`](crate::clinic::Closure), and the
 //!   whole chain, `[t - buffer_before, t + duration + buffer_after)`, lies inside one stretch of
 //!   opening hours. Hours are local wall-clock rules expanded per date in the location's zone, so

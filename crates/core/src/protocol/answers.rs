@@ -13,12 +13,14 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// One answer: a yes/no, or a date where `None` means "never / not applicable".
-#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// One answer: a yes/no, a date where `None` means "never / not applicable", or the value of
+/// one option of a choice question.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Answer {
     YesNo(bool),
     Date(Option<Date>),
+    Choice(String),
 }
 
 impl fmt::Debug for Answer {
@@ -40,7 +42,9 @@ impl fmt::Debug for Answers {
 
 const MISSING: &str = "Please answer this question";
 const YES_NO: &str = "Answer yes or no";
-const DATE: &str = "Enter a date as YYYY-MM-DD, or leave it empty if never";
+const DATE: &str = "Enter a date as YYYY-MM-DD, or null if never";
+const DATE_EMPTY: &str = "Please answer this question: a date as YYYY-MM-DD, or null if never";
+const CHOICE: &str = "Choose one of the options";
 
 impl Answers {
     /// No answers (use [`Answers::with`] to build a set in code and tests).
@@ -50,7 +54,8 @@ impl Answers {
 
     /// Parses the raw `screening` object against `protocol`'s questions. Errors use the field
     /// `screening.<id>`: a missing required answer, a non-boolean yes/no, a date that is not
-    /// `YYYY-MM-DD` (a `null` date is a valid "never"). All errors are reported at once.
+    /// `YYYY-MM-DD` (a `null` date is a valid "never"; an empty string is "not answered"), a
+    /// choice that is not one of the options. All errors are reported at once.
     /// Unknown ids are ignored and not kept; an optional question may be left out (or `null`
     /// for a yes/no).
     pub fn parse(protocol: &Protocol, raw: &Map<String, Value>) -> Result<Self, InvalidInput> {
@@ -59,7 +64,8 @@ impl Answers {
         for q in &protocol.screening {
             let field = format!("screening.{}", q.id);
             let parsed = match (q.kind, raw.get(&q.id)) {
-                (AnswerKind::YesNo, None | Some(Value::Null)) | (AnswerKind::Date, None) => {
+                (AnswerKind::YesNo | AnswerKind::Choice, None | Some(Value::Null))
+                | (AnswerKind::Date, None) => {
                     if q.required {
                         errors.push(field, MISSING);
                     }
@@ -68,10 +74,17 @@ impl Answers {
                 (AnswerKind::YesNo, Some(Value::Bool(b))) => Ok(Answer::YesNo(*b)),
                 (AnswerKind::YesNo, Some(_)) => Err(YES_NO),
                 (AnswerKind::Date, Some(Value::Null)) => Ok(Answer::Date(None)),
+                (AnswerKind::Date, Some(Value::String(s))) if s.trim().is_empty() => {
+                    Err(DATE_EMPTY)
+                }
                 (AnswerKind::Date, Some(Value::String(s))) => {
                     parse_date(s).map(|d| Answer::Date(Some(d))).ok_or(DATE)
                 }
                 (AnswerKind::Date, Some(_)) => Err(DATE),
+                (AnswerKind::Choice, Some(Value::String(s))) if q.has_option(s) => {
+                    Ok(Answer::Choice(s.clone()))
+                }
+                (AnswerKind::Choice, Some(_)) => Err(CHOICE),
             };
             match parsed {
                 Ok(a) => {
@@ -97,18 +110,26 @@ impl Answers {
 
     /// The answer to a question, if given.
     pub fn get(&self, id: &str) -> Option<Answer> {
-        self.0.get(id).copied()
+        self.0.get(id).cloned()
+    }
+
+    /// The option value answered to a choice question.
+    pub fn choice(&self, id: &str) -> Option<&str> {
+        match self.0.get(id) {
+            Some(Answer::Choice(v)) => Some(v),
+            _ => None,
+        }
     }
 
     /// Whether a yes/no question was answered yes.
     pub fn is_yes(&self, id: &str) -> bool {
-        self.get(id) == Some(Answer::YesNo(true))
+        matches!(self.0.get(id), Some(Answer::YesNo(true)))
     }
 
     /// The date answered to a date question (`None` for "never" or no answer).
     pub fn date(&self, id: &str) -> Option<Date> {
-        match self.get(id) {
-            Some(Answer::Date(d)) => d,
+        match self.0.get(id) {
+            Some(Answer::Date(d)) => *d,
             _ => None,
         }
     }

@@ -14,8 +14,11 @@ mod answers;
 mod care_plan;
 pub mod library;
 mod rules;
+pub mod spacing;
 mod validate;
 
+#[cfg(test)]
+mod cases;
 #[cfg(test)]
 mod tests;
 
@@ -33,8 +36,18 @@ use serde::{Deserialize, Serialize};
 pub enum AnswerKind {
     /// A JSON boolean.
     YesNo,
-    /// A `YYYY-MM-DD` date, or `null` for "never / not applicable".
+    /// A `YYYY-MM-DD` date, or `null` for "never / not applicable". An empty string is
+    /// "not answered".
     Date,
+    /// One of the question's `options`, by value.
+    Choice,
+}
+
+/// One option of a `choice` question.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    pub value: String,
+    pub label: String,
 }
 
 /// One screening question of a service.
@@ -44,6 +57,16 @@ pub struct ScreeningQuestion {
     pub question: String,
     pub kind: AnswerKind,
     pub required: bool,
+    /// The options of a `choice` question (empty for the other kinds).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<ChoiceOption>,
+}
+
+impl ScreeningQuestion {
+    /// Whether `value` is one of this choice question's options.
+    pub fn has_option(&self, value: &str) -> bool {
+        self.options.iter().any(|o| o.value == value)
+    }
 }
 
 /// A series of sessions: `sessions` in all, each `min_interval_weeks..=max_interval_weeks` apart.
@@ -78,9 +101,39 @@ pub struct Protocol {
     /// When to call the clinic: sent with every after-care step and check-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub red_flags: Option<RedFlags>,
+    /// The clinic's minimum days between booking and start. Never below
+    /// [`Protocol::required_lead_days`]: a smaller value is raised to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_time_days: Option<u32>,
 }
 
 impl Protocol {
+    /// The days the rules need between booking and start: the earliest *required* dated
+    /// pre-care step (e.g. "stop exfoliants 7 days before"). Advisory steps do not count.
+    pub fn required_lead_days(&self) -> u32 {
+        self.care
+            .iter()
+            .filter(|c| c.phase == Phase::Before && c.required && c.only_if.is_none())
+            .map(|c| c.from_day.unsigned_abs())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The minimum days between booking and start: the clinic's setting, never below what
+    /// the rules need.
+    pub fn lead_days(&self) -> u32 {
+        self.lead_time_days
+            .unwrap_or(0)
+            .max(self.required_lead_days())
+    }
+
+    /// The advisory pre-care steps a start on `start` no longer leaves time for when booked
+    /// on `today` (their first day is already past).
+    pub fn missed_advisory_steps(&self, today: Date, start: Date) -> Vec<&CareRule> {
+        self.prep()
+            .filter(|c| !c.required && day_offset(start, c.from_day) < today)
+            .collect()
+    }
     /// The screening question with this id.
     pub fn question(&self, id: &str) -> Option<&ScreeningQuestion> {
         self.screening.iter().find(|q| q.id == id)
@@ -149,6 +202,9 @@ pub enum RuleOutcome {
     ConsultationRequired,
     /// Eligible, with a reason shown to client and provider (PROTOCOLS "CAU").
     Caution,
+    /// A temporary condition (PROTOCOLS "reschedule"): bookable from a later date, given by
+    /// the date answer's window or `retry_after` from today.
+    Reschedule,
 }
 
 /// When an eligibility rule matches.
@@ -165,13 +221,20 @@ pub enum Condition {
         at_least: Option<Period>,
         less_than: Period,
     },
+    /// A choice question answered with one of `any_of`.
+    Choice {
+        question: String,
+        any_of: Vec<String>,
+    },
 }
 
 impl Condition {
     /// The question this condition reads.
     pub fn question(&self) -> &str {
         match self {
-            Self::Yes { question } | Self::DateWithin { question, .. } => question,
+            Self::Yes { question }
+            | Self::DateWithin { question, .. }
+            | Self::Choice { question, .. } => question,
         }
     }
 }
@@ -240,6 +303,10 @@ pub struct CareRule {
     /// Worth an email on its first date.
     #[serde(default)]
     pub remind: bool,
+    /// A pre-care step the treatment depends on (not advisory): the service's minimum lead
+    /// time is the earliest such step.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub only_if: Option<StepCondition>,
     #[serde(default)]

@@ -2,19 +2,25 @@
 //!
 //! Pure and deterministic: the same protocol, answers and `today` always give the same
 //! [`Evaluation`], with reasons in protocol order. The severity order is fixed:
-//! `not_eligible` beats `consultation_required` beats `eligible`, and every outcome other than
-//! eligible carries at least one reason.
+//! `not_eligible` beats `consultation_required` beats `reschedule_after` beats `eligible`, and
+//! every outcome other than eligible carries at least one reason.
+//!
+//! The earliest start is the latest of: today plus the service's lead time (its earliest
+//! required pre-care step), the end of every open prep window, and the date each temporary
+//! ("reschedule") condition lifts.
 
 use super::{Answers, Condition, Protocol, RuleOutcome};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-/// The eligibility outcome, ordered by severity (`Eligible` < `ConsultationRequired` <
-/// `NotEligible`).
+/// The eligibility outcome, ordered by severity (`Eligible` < `RescheduleAfter` <
+/// `ConsultationRequired` < `NotEligible`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Eligible,
+    /// A temporary condition: bookable from `earliest_start`.
+    RescheduleAfter,
     ConsultationRequired,
     NotEligible,
 }
@@ -24,6 +30,7 @@ impl Outcome {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Eligible => "eligible",
+            Self::RescheduleAfter => "reschedule_after",
             Self::ConsultationRequired => "consultation_required",
             Self::NotEligible => "not_eligible",
         }
@@ -58,8 +65,9 @@ pub struct Evaluation {
     pub reasons: Vec<Reason>,
     /// Eligible-with-a-reason notes (e.g. cold-sore history: antiviral tasks in the care plan).
     pub cautions: Vec<Reason>,
-    /// The local date from which a start is allowed by the prep windows (never before
-    /// `today`); `None` unless eligible.
+    /// The local date from which a start is allowed by the lead time, the prep windows and
+    /// any temporary condition (never before `today`); `None` for `not_eligible` and
+    /// `consultation_required`.
     pub earliest_start: Option<Date>,
     /// The prep windows still open on `today`, each with its own end date.
     pub waits: Vec<Wait>,
@@ -74,20 +82,36 @@ pub enum Refusal {
     ConsultationRequired {
         reasons: Vec<Reason>,
     },
-    /// The start falls inside a prep window.
+    /// The start falls inside a prep window or the lead time.
     PrepWindow {
+        earliest_start: Date,
+        reasons: Vec<Reason>,
+    },
+    /// The start falls before a temporary condition lifts.
+    RescheduleAfter {
         earliest_start: Date,
         reasons: Vec<Reason>,
     },
 }
 
 impl Refusal {
-    /// DESIGN.md's problem code: `not_eligible`, `consultation_required` or `prep_window`.
+    /// DESIGN.md's problem code: `not_eligible`, `consultation_required`, `prep_window` or
+    /// `reschedule_after`.
     pub const fn code(&self) -> &'static str {
         match self {
             Self::NotEligible { .. } => "not_eligible",
             Self::ConsultationRequired { .. } => "consultation_required",
             Self::PrepWindow { .. } => "prep_window",
+            Self::RescheduleAfter { .. } => "reschedule_after",
+        }
+    }
+
+    /// The first allowed start date, for the refusals that have one.
+    pub const fn earliest_start(&self) -> Option<Date> {
+        match self {
+            Self::PrepWindow { earliest_start, .. }
+            | Self::RescheduleAfter { earliest_start, .. } => Some(*earliest_start),
+            _ => None,
         }
     }
 
@@ -96,7 +120,8 @@ impl Refusal {
         match self {
             Self::NotEligible { reasons }
             | Self::ConsultationRequired { reasons }
-            | Self::PrepWindow { reasons, .. } => reasons,
+            | Self::PrepWindow { reasons, .. }
+            | Self::RescheduleAfter { reasons, .. } => reasons,
         }
     }
 }
@@ -112,13 +137,25 @@ impl Evaluation {
             Outcome::ConsultationRequired => {
                 return Err(Refusal::ConsultationRequired { reasons });
             }
-            Outcome::Eligible => {}
+            Outcome::Eligible | Outcome::RescheduleAfter => {}
         }
         let Some(earliest_start) = self.earliest_start else {
             return Ok(());
         };
         if start_date >= earliest_start {
             return Ok(());
+        }
+        let temporary: Vec<Reason> = self
+            .reasons
+            .iter()
+            .filter(|r| r.retry_from.is_some_and(|d| d > start_date))
+            .cloned()
+            .collect();
+        if self.outcome == Outcome::RescheduleAfter && !temporary.is_empty() {
+            return Err(Refusal::RescheduleAfter {
+                earliest_start,
+                reasons: temporary,
+            });
         }
         let mut reasons: Vec<Reason> = self
             .waits
@@ -155,6 +192,7 @@ pub fn evaluate(protocol: &Protocol, answers: &Answers, today: Date) -> Evaluati
     let mut not_eligible = Vec::new();
     let mut consult = Vec::new();
     let mut cautions = Vec::new();
+    let mut temporary = Vec::new();
 
     for q in protocol.screening.iter().filter(|q| q.required) {
         if !answers.contains(&q.id) {
@@ -182,10 +220,19 @@ pub fn evaluate(protocol: &Protocol, answers: &Answers, today: Date) -> Evaluati
             RuleOutcome::NotEligible => not_eligible.push(reason),
             RuleOutcome::ConsultationRequired => consult.push(reason),
             RuleOutcome::Caution => cautions.push(reason),
+            RuleOutcome::Reschedule => temporary.push(Reason {
+                // A temporary refusal always says when it lifts (at the latest tomorrow).
+                retry_from: Some(
+                    reason
+                        .retry_from
+                        .unwrap_or_else(|| super::shift_days(today, 1)),
+                ),
+                ..reason
+            }),
         }
     }
 
-    let waits: Vec<Wait> = protocol
+    let mut waits: Vec<Wait> = protocol
         .prep_windows
         .iter()
         .filter_map(|w| {
@@ -198,17 +245,29 @@ pub fn evaluate(protocol: &Protocol, answers: &Answers, today: Date) -> Evaluati
             })
         })
         .collect();
+    if let Some(wait) = lead_wait(protocol, today) {
+        waits.push(wait);
+    }
 
     let outcome = if !not_eligible.is_empty() {
         Outcome::NotEligible
     } else if !consult.is_empty() {
         Outcome::ConsultationRequired
+    } else if !temporary.is_empty() {
+        Outcome::RescheduleAfter
     } else {
         Outcome::Eligible
     };
-    let earliest_start = (outcome == Outcome::Eligible)
-        .then(|| waits.iter().map(|w| w.until).fold(today, Date::max));
+    let earliest_start =
+        matches!(outcome, Outcome::Eligible | Outcome::RescheduleAfter).then(|| {
+            waits
+                .iter()
+                .map(|w| w.until)
+                .chain(temporary.iter().filter_map(|r| r.retry_from))
+                .fold(today, Date::max)
+        });
     not_eligible.extend(consult);
+    not_eligible.extend(temporary);
 
     Evaluation {
         outcome,
@@ -217,6 +276,39 @@ pub fn evaluate(protocol: &Protocol, answers: &Answers, today: Date) -> Evaluati
         earliest_start,
         waits,
     }
+}
+
+/// The service's lead time as a wait: no start before today + the lead days, because the
+/// required pre-care steps need that long.
+fn lead_wait(protocol: &Protocol, today: Date) -> Option<Wait> {
+    let days = protocol.lead_days();
+    if days == 0 {
+        return None;
+    }
+    let steps: Vec<String> = protocol
+        .prep()
+        .filter(|c| c.required && c.only_if.is_none())
+        .map(|c| {
+            format!(
+                "{} ({} days before)",
+                c.title.to_lowercase(),
+                c.from_day.unsigned_abs()
+            )
+        })
+        .collect();
+    let text = if steps.is_empty() {
+        format!("This treatment is booked at least {days} days ahead, so there is time to prepare.")
+    } else {
+        format!(
+            "This treatment is booked at least {days} days ahead so there is time to prepare: {}.",
+            steps.join("; ")
+        )
+    };
+    Some(Wait {
+        rule: "lead_time".to_owned(),
+        text,
+        until: super::shift_days(today, i64::from(days)),
+    })
 }
 
 /// A matching condition, with the date it stops matching when that follows from the answer.
@@ -240,5 +332,9 @@ fn matches(condition: &Condition, answers: &Answers, today: Date) -> Option<Hit>
                 retry_from: Some(until),
             })
         }
+        Condition::Choice { question, any_of } => answers
+            .choice(question)
+            .is_some_and(|v| any_of.iter().any(|o| o == v))
+            .then_some(Hit { retry_from: None }),
     }
 }

@@ -17,17 +17,9 @@ fn today() -> Date {
     date(2026, 11, 20)
 }
 
-/// DESIGN.md's sample screening, all clear.
+/// Every Halo question answered clear (DESIGN.md's sample plus the rest of §3), skin type II.
 fn clear() -> Answers {
-    Answers::new()
-        .with("pregnant", Answer::YesNo(false))
-        .with("isotretinoin_last_dose", Answer::Date(None))
-        .with("retinoid_last_used", Answer::Date(None))
-        .with("recent_tan_or_sunburn", Answer::YesNo(false))
-        .with("cold_sore_history", Answer::YesNo(false))
-        .with("active_infection", Answer::YesNo(false))
-        .with("keloid_history", Answer::YesNo(false))
-        .with("melasma", Answer::YesNo(false))
+    all_clear(&halo())
 }
 
 fn yes(id: &str) -> Answers {
@@ -64,8 +56,22 @@ fn designs_sample_screening_parses() {
         "retinoid_last_used": "2026-11-01", "recent_tan_or_sunburn": false,
         "cold_sore_history": false, "active_infection": false, "keloid_history": false,
         "melasma": false}));
+    // DESIGN.md's eight ids alone are no longer a complete Halo screening: §3's other rows
+    // (and the skin type) are asked too.
+    let err = Answers::parse(&halo(), &raw).unwrap_err();
+    assert!(err.message_for("screening.fitzpatrick").is_some());
+    assert!(err.message_for("screening.anticoagulant").is_some());
+    let mut raw = raw;
+    for q in &halo().screening {
+        raw.entry(q.id.clone()).or_insert(match q.kind {
+            AnswerKind::YesNo => json!(false),
+            AnswerKind::Date => Value::Null,
+            AnswerKind::Choice => json!("III"),
+        });
+    }
     let a = Answers::parse(&halo(), &raw).unwrap();
-    assert_eq!(a.len(), 8);
+    assert_eq!(a.len(), halo().screening.len());
+    assert_eq!(a.choice("fitzpatrick"), Some("III"));
     assert_eq!(a.date("retinoid_last_used"), Some(date(2026, 11, 1)));
     assert_eq!(a.get("isotretinoin_last_dose"), Some(Answer::Date(None)));
     assert!(!a.is_yes("pregnant"));
@@ -74,7 +80,7 @@ fn designs_sample_screening_parses() {
 #[test]
 fn missing_required_answers_are_each_named() {
     let err = Answers::parse(&halo(), &Map::new()).unwrap_err();
-    assert_eq!(err.errors.len(), 8);
+    assert_eq!(err.errors.len(), halo().screening.len());
     assert!(err.message_for("screening.pregnant").is_some());
     assert!(
         err.message_for("screening.isotretinoin_last_dose")
@@ -142,11 +148,55 @@ fn answers_are_redacted_from_debug_and_serialize_as_the_api_object() {
 // ---- eligibility, one rule at a time ----
 
 #[test]
-fn all_clear_is_eligible_from_today() {
+fn all_clear_is_eligible_from_the_lead_time() {
+    // Halo's required pre-care (exfoliants, waxing, OTC blood thinners) starts 7 days
+    // before: the earliest start is today + 7 days, not today.
     let e = evaluate(&halo(), &clear(), today());
     assert_eq!(e.outcome, Outcome::Eligible);
-    assert!(e.reasons.is_empty() && e.cautions.is_empty() && e.waits.is_empty());
-    assert_eq!(e.earliest_start, Some(today()));
+    assert!(e.reasons.is_empty() && e.cautions.is_empty());
+    assert_eq!(rule_ids_w(&e.waits), ["lead_time"]);
+    assert!(e.waits[0].text.contains("stop exfoliants (7 days before)"));
+    assert_eq!(halo().lead_days(), 7);
+    assert_eq!(e.earliest_start, Some(date(2026, 11, 27)));
+    let err = e.check_start(date(2026, 11, 23)).unwrap_err();
+    assert_eq!(err.code(), "prep_window");
+    assert_eq!(err.earliest_start(), Some(date(2026, 11, 27)));
+    assert_eq!(e.check_start(date(2026, 11, 27)), Ok(()));
+}
+
+fn rule_ids_w(waits: &[Wait]) -> Vec<&str> {
+    waits.iter().map(|w| w.rule.as_str()).collect()
+}
+
+#[test]
+fn a_clinic_may_raise_the_lead_time_but_not_lower_it() {
+    let mut p = halo();
+    p.lead_time_days = Some(3);
+    assert_eq!(p.lead_days(), 7, "never below what the rules need");
+    p.lead_time_days = Some(10);
+    assert_eq!(p.lead_days(), 10);
+    let e = evaluate(&p, &clear(), today());
+    assert_eq!(e.earliest_start, Some(date(2026, 11, 30)));
+}
+
+#[test]
+fn advisory_steps_a_late_date_misses_are_listed() {
+    let p = halo();
+    // Booked on 11-20 for 12-01 (11 days): the -14 d routine and -28 d sun steps are missed.
+    let missed: Vec<&str> = p
+        .missed_advisory_steps(today(), date(2026, 12, 1))
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(missed.contains(&"halo.pre.sun") && missed.contains(&"halo.pre.routine"));
+    assert!(
+        !missed.contains(&"halo.pre.exfoliants"),
+        "required steps gate instead"
+    );
+    assert!(
+        p.missed_advisory_steps(today(), date(2027, 1, 20))
+            .is_empty()
+    );
 }
 
 #[test]
@@ -182,17 +232,36 @@ fn isotretinoin_windows_per_protocols_2_and_3() {
 #[test]
 fn tan_or_sunburn_is_a_reschedule_of_at_least_14_days() {
     let e = evaluate(&halo(), &yes("recent_tan_or_sunburn"), today());
-    assert_eq!(e.outcome, Outcome::NotEligible);
+    assert_eq!(e.outcome, Outcome::RescheduleAfter);
     assert_eq!(e.reasons[0].rule, "halo.elig.tan_or_sunburn");
     assert_eq!(e.reasons[0].retry_from, Some(date(2026, 12, 4)));
+    assert_eq!(e.earliest_start, Some(date(2026, 12, 4)));
+    let err = e.check_start(date(2026, 12, 3)).unwrap_err();
+    assert_eq!(err.code(), "reschedule_after");
+    assert_eq!(err.earliest_start(), Some(date(2026, 12, 4)));
+    assert_eq!(e.check_start(date(2026, 12, 4)), Ok(()));
 }
 
 #[test]
-fn active_infection_is_not_eligible_until_healed() {
+fn active_infection_is_a_reschedule_until_healed() {
     let e = evaluate(&halo(), &yes("active_infection"), today());
-    assert_eq!(e.outcome, Outcome::NotEligible);
+    assert_eq!(e.outcome, Outcome::RescheduleAfter);
     assert_eq!(rule_ids(&e.reasons), ["halo.elig.active_infection"]);
-    assert_eq!(e.reasons[0].retry_from, None);
+    assert_eq!(
+        e.reasons[0].retry_from,
+        Some(shift_days(
+            today(),
+            i64::from(library::ACTIVE_LESION_RETRY_DAYS)
+        ))
+    );
+    // With a consultation reason too, the consultation comes first.
+    let e = evaluate(
+        &halo(),
+        &yes("active_infection").with("melasma", Answer::YesNo(true)),
+        today(),
+    );
+    assert_eq!(e.outcome, Outcome::ConsultationRequired);
+    assert_eq!(e.earliest_start, None);
 }
 
 #[test]
@@ -235,6 +304,7 @@ fn a_required_answer_missing_from_stored_answers_needs_a_consultation() {
         let answer = match q.kind {
             AnswerKind::YesNo => Answer::YesNo(false),
             AnswerKind::Date => Answer::Date(None),
+            AnswerKind::Choice => Answer::Choice("II".to_owned()),
         };
         a.insert(q.id.clone(), answer);
     }
@@ -252,23 +322,23 @@ fn retinoid_prep_window_sets_the_earliest_start() {
     );
     assert_eq!(e.outcome, Outcome::Eligible);
     assert_eq!(e.earliest_start, Some(date(2026, 12, 1)));
-    assert_eq!(e.waits.len(), 1);
-    assert_eq!(e.waits[0].rule, "halo.prep.retinoid");
-    // Stopped long ago: no wait, start from today.
+    assert_eq!(rule_ids_w(&e.waits), ["halo.prep.retinoid", "lead_time"]);
+    // Stopped long ago: only the lead time.
+    let lead = shift_days(today(), 7);
     let e = evaluate(
         &halo(),
         &dated("retinoid_last_used", date(2026, 10, 1)),
         today(),
     );
-    assert_eq!(e.earliest_start, Some(today()));
-    assert!(e.waits.is_empty());
-    // Exactly 14 days ago: today is allowed.
+    assert_eq!(e.earliest_start, Some(lead));
+    assert_eq!(rule_ids_w(&e.waits), ["lead_time"]);
+    // Exactly 14 days ago: the window is closed; the lead time still applies.
     let e = evaluate(
         &halo(),
         &dated("retinoid_last_used", date(2026, 11, 6)),
         today(),
     );
-    assert_eq!(e.earliest_start, Some(today()));
+    assert_eq!(e.earliest_start, Some(lead));
 }
 
 // ---- a booked start: the refusals, at the engine level ----
@@ -327,7 +397,7 @@ fn a_start_before_today_is_refused_with_a_reason() {
         .check_start(date(2026, 11, 19))
         .unwrap_err();
     assert_eq!(err.code(), "prep_window");
-    assert_eq!(err.reasons()[0].rule, "start.before_today");
+    assert_eq!(err.reasons()[0].rule, "lead_time");
 }
 
 // ---- care plans ----
@@ -506,6 +576,14 @@ fn any_answer(kind: AnswerKind) -> BoxedStrategy<Answer> {
         AnswerKind::Date => prop::option::weighted(0.7, -800i64..60)
             .prop_map(|d| Answer::Date(d.map(|n| today().checked_add(n.days()).unwrap())))
             .boxed(),
+        AnswerKind::Choice => prop::sample::select(
+            library::questions::FITZPATRICK
+                .iter()
+                .map(|(v, _)| (*v).to_owned())
+                .collect::<Vec<_>>(),
+        )
+        .prop_map(Answer::Choice)
+        .boxed(),
     }
 }
 
@@ -540,10 +618,10 @@ proptest! {
     ) {
         let day = today().checked_add(offset.days()).unwrap();
         let e = evaluate(&p, &a, day);
-        if e.outcome == Outcome::Eligible {
-            prop_assert!(e.reasons.is_empty());
+        if matches!(e.outcome, Outcome::Eligible | Outcome::RescheduleAfter) {
+            prop_assert_eq!(e.reasons.is_empty(), e.outcome == Outcome::Eligible);
             let earliest = e.earliest_start.expect("eligible has an earliest start");
-            prop_assert!(earliest >= day);
+            prop_assert!(earliest >= shift_days(day, i64::from(p.lead_days())));
             for w in &p.prep_windows {
                 if let Some(last) = a.date(&w.question) {
                     prop_assert!(earliest >= Period::Days(w.days).after(last), "{}", w.id);
@@ -590,13 +668,14 @@ proptest! {
 
 // ---- every rule of every demo service, one at a time ----
 
-/// Every yes/no answered "no", every date "never".
-fn all_clear(p: &Protocol) -> Answers {
+/// Every yes/no answered "no", every date "never", skin type II.
+pub(super) fn all_clear(p: &Protocol) -> Answers {
     let mut a = Answers::new();
     for q in &p.screening {
         let answer = match q.kind {
             AnswerKind::YesNo => Answer::YesNo(false),
             AnswerKind::Date => Answer::Date(None),
+            AnswerKind::Choice => Answer::Choice("II".to_owned()),
         };
         a.insert(q.id.clone(), answer);
     }
@@ -626,6 +705,7 @@ fn each_library_rule_fires_alone_with_its_outcome() {
                     });
                     Answer::Date(Some(d))
                 }
+                Condition::Choice { any_of, .. } => Answer::Choice(any_of[0].clone()),
             };
             let a = all_clear(&p).with(rule.when.question(), answer);
             let e = evaluate(&p, &a, today());
@@ -633,6 +713,7 @@ fn each_library_rule_fires_alone_with_its_outcome() {
                 RuleOutcome::NotEligible => (Outcome::NotEligible, &e.reasons),
                 RuleOutcome::ConsultationRequired => (Outcome::ConsultationRequired, &e.reasons),
                 RuleOutcome::Caution => (Outcome::Eligible, &e.cautions),
+                RuleOutcome::Reschedule => (Outcome::RescheduleAfter, &e.reasons),
             };
             assert_eq!(e.outcome, expected, "{}", rule.id);
             assert!(listed.iter().any(|r| r.rule == rule.id), "{}", rule.id);
@@ -640,7 +721,9 @@ fn each_library_rule_fires_alone_with_its_outcome() {
         for w in &p.prep_windows {
             let a = all_clear(&p).with(w.question.as_str(), Answer::Date(Some(today())));
             let e = evaluate(&p, &a, today());
-            let expected = Period::Days(w.days).after(today());
+            let expected = Period::Days(w.days)
+                .after(today())
+                .max(shift_days(today(), i64::from(p.lead_days())));
             assert_eq!(e.earliest_start, Some(expected), "{}", w.id);
         }
     }

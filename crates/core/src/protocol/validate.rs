@@ -2,7 +2,7 @@
 //! question of the right kind, offsets and periods in range, care phases consistent with their
 //! day offsets. Field names are paths like `protocol.rules[2].when.question`.
 
-use super::{AnswerKind, CareRule, Condition, Period, Phase, Protocol, Rule};
+use super::{AnswerKind, CareRule, Condition, Period, Phase, Protocol, Rule, RuleOutcome};
 use crate::input::InvalidInput;
 use jiff::civil::date;
 use std::collections::BTreeSet;
@@ -28,6 +28,23 @@ impl Protocol {
             if q.question.trim().is_empty() {
                 e.push(format!("{f}.question"), "Enter the question text");
             }
+            if (q.kind == AnswerKind::Choice) == q.options.is_empty() {
+                e.push(
+                    format!("{f}.options"),
+                    "A choice question has options; other questions have none",
+                );
+            }
+            if !self.reads(&q.id) {
+                e.push(
+                    format!("{f}.id"),
+                    "No rule, prep window or care step reads this question",
+                );
+            }
+        }
+        if let Some(lead) = self.lead_time_days
+            && lead > MAX_DAYS.unsigned_abs()
+        {
+            e.push("protocol.lead_time_days", "Use at most 3660 days");
         }
 
         let mut rule_ids = BTreeSet::new();
@@ -113,15 +130,46 @@ impl Protocol {
                 match kind {
                     AnswerKind::YesNo => "This rule needs a yes/no question",
                     AnswerKind::Date => "This rule needs a date question",
+                    AnswerKind::Choice => "This rule needs a choice question",
                 },
             ),
             Some(_) => {}
         }
     }
 
+    /// Whether any rule, prep window or care condition reads question `id`.
+    pub fn reads(&self, id: &str) -> bool {
+        self.rules.iter().any(|r| r.when.question() == id)
+            || self.prep_windows.iter().any(|w| w.question == id)
+            || self
+                .care
+                .iter()
+                .any(|c| c.only_if.as_ref().is_some_and(|o| o.question == id))
+    }
+
     fn check_rule(&self, f: &str, r: &Rule, e: &mut InvalidInput) {
         let q = format!("{f}.when.question");
+        if r.outcome == RuleOutcome::Reschedule
+            && r.retry_after.is_none()
+            && !matches!(r.when, Condition::DateWithin { .. })
+        {
+            e.push(
+                format!("{f}.retry_after"),
+                "A temporary refusal says after how long the client may book again",
+            );
+        }
         match &r.when {
+            Condition::Choice { question, any_of } => {
+                self.check_question(&q, question, AnswerKind::Choice, e);
+                if let Some(qn) = self.question(question)
+                    && (any_of.is_empty() || any_of.iter().any(|v| !qn.has_option(v)))
+                {
+                    e.push(
+                        format!("{f}.when.any_of"),
+                        "Use one or more of the question's option values",
+                    );
+                }
+            }
             Condition::Yes { question } => self.check_question(&q, question, AnswerKind::YesNo, e),
             Condition::DateWithin {
                 question,

@@ -6,7 +6,9 @@
 //! the whole downtime range fits the client's tolerance, +1 within budget (0 one band over,
 //! -2 two bands over).
 //! Rows whose downtime cannot fit, or that need a consultation first, rank after the
-//! complimentary consultation, which is always listed. Ties keep table order. Deterministic:
+//! complimentary consultation, which is always listed; rows that are "not now" (an active
+//! breakout or cold sore before laser, peel or needling) rank last. With a phototype of IV or
+//! darker and a laser or light treatment in play, the consultation is first. Ties keep table order. Deterministic:
 //! no clock, no randomness, no hash-map iteration.
 
 use super::table::{Effect, Energy, PROFILES, Profile, Trigger};
@@ -17,7 +19,7 @@ use crate::protocol::library;
 const MAX_TREATMENTS: usize = 4;
 
 struct Candidate {
-    /// 0: fits; 1: listed after the consultation.
+    /// 0: fits; 1: listed after the consultation; 2: not now.
     tier: u8,
     score: i32,
     position: usize,
@@ -74,7 +76,13 @@ pub fn evaluate(answers: &QuizAnswers) -> QuizResult {
         service: "consultation".to_owned(),
         reasons: consultation_reasons(answers, phototype, energy_relevant, &candidates),
     };
-    let split = candidates.iter().take_while(|c| c.tier == 0).count();
+    // Type IV or darker with laser or light in play: the consultation comes first (PROTOCOLS.md
+    // §3 "IV: caution", §6 platform rule), ahead even of treatments without energy.
+    let split = if darker && energy_relevant {
+        0
+    } else {
+        candidates.iter().take_while(|c| c.tier == 0).count()
+    };
     let mut recommendations: Vec<Recommendation> =
         candidates.into_iter().map(|c| c.recommendation).collect();
     recommendations.insert(split, consultation);
@@ -166,7 +174,12 @@ fn score_profile(
         needs_consult = Some(*why);
         reasons.push(format!("{why} It's listed after a consultation."));
     }
-    if answers.flag(Flag::ActiveBreakoutOrColdSore) {
+    let not_now = fired.iter().find(|(_, e, _)| *e == Effect::NotNow);
+    if let Some((.., why)) = not_now {
+        // Listed last, its reason first: it is not for now.
+        tier = 2;
+        reasons.insert(0, (*why).to_owned());
+    } else if answers.flag(Flag::ActiveBreakoutOrColdSore) {
         reasons.push("Book it once any active breakout or cold sore has fully healed.".to_owned());
     }
     let phototype_rule_fired = fired

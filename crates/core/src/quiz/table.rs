@@ -33,6 +33,9 @@ pub enum Effect {
     Exclude,
     /// Listed only after the consultation, with the reason.
     Consult,
+    /// Not now: a temporary condition (PROTOCOLS.md §3 "reschedule"), listed last with the
+    /// reason and when to book.
+    NotNow,
 }
 
 /// One treatment row.
@@ -49,7 +52,7 @@ pub struct Profile {
     pub sources: &'static [&'static str],
 }
 
-use Effect::{Consult, Exclude};
+use Effect::{Consult, Exclude, NotNow};
 use Trigger::{Flag as F, PhototypeAtLeast as TypeAtLeast};
 
 const PREGNANT_LASER: &str = "Laser and light treatments aren't offered during pregnancy or \
@@ -60,6 +63,11 @@ const KELOID: &str = "With keloid or raised scars, a provider needs to see you f
 const MELASMA: &str = "Heat can make melasma darker, so a provider needs to plan this with you.";
 const DARKER_LASER: &str = "Darker skin types need adjusted laser settings, so a provider \
     needs to see your skin first.";
+const HALO_TYPE: &str = "Skin types IV to VI have a higher chance of dark patches after laser \
+    treatment (type IV: gentler settings and often a test spot; types V-VI: a consultation is \
+    required), so a provider needs to see your skin first.";
+const NOT_NOW: &str = "Not now: with an active breakout or cold sore, book once it has fully \
+    healed.";
 
 /// Rows in tie-break order (earlier wins a tie).
 pub const PROFILES: &[Profile] = &[
@@ -84,7 +92,10 @@ pub const PROFILES: &[Profile] = &[
             (F(Flag::IsotretinoinRecent), Exclude, ISOTRETINOIN),
             (F(Flag::KeloidHistory), Consult, KELOID),
             (F(Flag::Melasma), Consult, MELASMA),
-            (TypeAtLeast(Phototype::V), Consult, DARKER_LASER),
+            // §3: IV CAU (consultation ranked first), V-VI CR.
+            (TypeAtLeast(Phototype::IV), Consult, HALO_TYPE),
+            // §3: active HSV lesion, inflamed acne: reschedule once healed.
+            (F(Flag::ActiveBreakoutOrColdSore), NotNow, NOT_NOW),
         ],
         sources: &["§1", "§3", "S3", "S5", "S9", "S24", "S43", "S44"],
     },
@@ -166,6 +177,7 @@ pub const PROFILES: &[Profile] = &[
                 Exclude,
                 "Microneedling can bring on keloid or raised scars in people prone to them.",
             ),
+            (F(Flag::ActiveBreakoutOrColdSore), NotNow, NOT_NOW),
         ],
         sources: &["§5", "S55", "S56", "S57", "S58", "S59", "S98", "S99"],
     },
@@ -190,6 +202,14 @@ pub const PROFILES: &[Profile] = &[
                  first.",
             ),
             (F(Flag::IsotretinoinRecent), Exclude, ISOTRETINOIN),
+            // §5 peels: Fitzpatrick IV+ -> CR (pigment-change risk).
+            (
+                TypeAtLeast(Phototype::IV),
+                Consult,
+                "For skin types IV to VI a peel can change skin colour, so a provider chooses \
+                 the peel with you first.",
+            ),
+            (F(Flag::ActiveBreakoutOrColdSore), NotNow, NOT_NOW),
         ],
         sources: &["§5", "S31", "S60", "S61", "S62", "S63", "S64", "S100"],
     },
@@ -219,6 +239,7 @@ pub const PROFILES: &[Profile] = &[
                 "IPL settings depend closely on skin type, so a provider needs to see your \
                  skin first.",
             ),
+            (F(Flag::ActiveBreakoutOrColdSore), NotNow, NOT_NOW),
         ],
         sources: &["§5", "§6", "S65", "S66", "S67", "S68", "S69"],
     },
@@ -239,6 +260,7 @@ pub const PROFILES: &[Profile] = &[
             // consultation for keloid-prone skin (§3's resurfacing rule, conservatively).
             (F(Flag::KeloidHistory), Consult, KELOID),
             (TypeAtLeast(Phototype::IV), Consult, DARKER_LASER),
+            (F(Flag::ActiveBreakoutOrColdSore), NotNow, NOT_NOW),
         ],
         sources: &["§3", "§5", "S44", "S70", "S71", "S72", "S73"],
     },

@@ -288,21 +288,22 @@ fn cases() -> Vec<Case> {
             cautions: &["prescriber"], absent: &["halo", "ipl-photofacial", "laser-hair-removal", "microneedling", "chemical-peel"],
         },
         Case {
-            name: "type VI and pigmentation: caution and consultation",
+            name: "type VI and pigmentation: consultation first",
             fitz: T6, concerns: &["pigmentation"], downtime: "week", budget: "mid", flags: &[],
-            phototype: Phototype::VI, top: "medical-grade-skincare", advised: true,
+            phototype: Phototype::VI, top: "consultation", advised: true,
             cautions: &["adjusted laser"], absent: &["ipl-photofacial"],
         },
         Case {
-            name: "type V and pigmentation: lasers after a consultation",
+            name: "type V and pigmentation: consultation first, lasers after it",
             fitz: T5, concerns: &["pigmentation"], downtime: "week", budget: "high", flags: &[],
-            phototype: Phototype::V, top: "medical-grade-skincare", advised: true,
+            phototype: Phototype::V, top: "consultation", advised: true,
             cautions: &["adjusted laser"], absent: &[],
         },
         Case {
-            name: "type IV and pores: Halo with a consultation advised",
+            // Changed (issue 12): this case used to rank Halo above the consultation at type IV.
+            name: "type IV and pores: consultation first, Halo after it",
             fitz: T4, concerns: &["pores"], downtime: "week", budget: "high", flags: &[],
-            phototype: Phototype::IV, top: "halo", advised: true,
+            phototype: Phototype::IV, top: "consultation", advised: true,
             cautions: &["adjusted laser"], absent: &[],
         },
         Case {
@@ -336,9 +337,10 @@ fn cases() -> Vec<Case> {
             cautions: &["Keloid"], absent: &["microneedling"],
         },
         Case {
-            name: "active breakout: wait until healed",
+            // Changed (issue 12): microneedling used to stay top with an active breakout.
+            name: "active breakout: needling, peel and laser not now",
             fitz: T3, concerns: &["texture"], downtime: "week", budget: "mid", flags: &["active_breakout_or_cold_sore"],
-            phototype: Phototype::III, top: "microneedling", advised: false,
+            phototype: Phototype::III, top: "hydrafacial", advised: false,
             cautions: &["healed"], absent: &[],
         },
         Case {
@@ -396,6 +398,42 @@ fn cases() -> Vec<Case> {
             cautions: &[], absent: &[],
         },
         Case {
+            name: "type IV, texture and pigmentation: consultation before everything",
+            fitz: T4, concerns: &["texture", "pigmentation"], downtime: "week", budget: "high", flags: &[],
+            phototype: Phototype::IV, top: "consultation", advised: true,
+            cautions: &["adjusted laser"], absent: &[],
+        },
+        Case {
+            name: "type VI and pores: consultation first",
+            fitz: T6, concerns: &["pores"], downtime: "week", budget: "high", flags: &[],
+            phototype: Phototype::VI, top: "consultation", advised: true,
+            cautions: &["adjusted laser"], absent: &[],
+        },
+        Case {
+            name: "isotretinoin and pores: no Halo, facial first",
+            fitz: T2, concerns: &["pores"], downtime: "week", budget: "high", flags: &["isotretinoin_recent"],
+            phototype: Phototype::II, top: "hydrafacial", advised: true,
+            cautions: &["prescriber"], absent: &["halo", "microneedling", "chemical-peel", "ipl-photofacial", "laser-hair-removal"],
+        },
+        Case {
+            name: "isotretinoin and hair: no laser",
+            fitz: T2, concerns: &["hair"], downtime: "week", budget: "high", flags: &["isotretinoin_recent"],
+            phototype: Phototype::II, top: "consultation", advised: true,
+            cautions: &["prescriber"], absent: &["laser-hair-removal"],
+        },
+        Case {
+            name: "active cold sore and pores: Halo not now",
+            fitz: T2, concerns: &["pores"], downtime: "week", budget: "high", flags: &["active_breakout_or_cold_sore"],
+            phototype: Phototype::II, top: "hydrafacial", advised: false,
+            cautions: &["healed"], absent: &[],
+        },
+        Case {
+            name: "active breakout and hair: laser hair removal not now",
+            fitz: T2, concerns: &["hair"], downtime: "week", budget: "mid", flags: &["active_breakout_or_cold_sore"],
+            phototype: Phototype::II, top: "consultation", advised: false,
+            cautions: &["healed"], absent: &[],
+        },
+        Case {
             name: "every flag at once",
             fitz: T3, concerns: &["pores", "texture"], downtime: "week", budget: "high", flags: &["pregnant", "isotretinoin_recent", "active_breakout_or_cold_sore", "keloid_history", "melasma"],
             phototype: Phototype::III, top: "hydrafacial", advised: true,
@@ -429,6 +467,70 @@ fn answer_sets_give_the_expected_results() {
         }
         assert!(got.contains(&"consultation"), "{}", c.name);
     }
+}
+
+fn position(r: &QuizResult, service: &str) -> usize {
+    services(r)
+        .iter()
+        .position(|s| *s == service)
+        .unwrap_or(usize::MAX)
+}
+
+#[test]
+fn darker_types_put_the_consultation_first_with_the_reason() {
+    for (fitz, t) in [(T4, "IV"), (T5, "V"), (T6, "VI")] {
+        let r = evaluate(&answers(fitz, &["pores"], "week", "high", &[]));
+        assert_eq!(services(&r)[0], "consultation", "{t}");
+        assert!(
+            r.recommendations[0]
+                .reasons
+                .iter()
+                .any(|s| s.contains(&format!("({t})"))),
+            "{t}: {:?}",
+            r.recommendations[0].reasons
+        );
+        // Halo is listed after the consultation, saying why (V-VI: consultation required).
+        let halo = r
+            .recommendations
+            .iter()
+            .find(|x| x.service == "halo")
+            .unwrap();
+        assert!(halo.reasons.iter().any(|s| s.contains("IV to VI")), "{t}");
+        assert!(position(&r, "consultation") < position(&r, "halo"));
+    }
+    let r = evaluate(&answers(T3, &["pores"], "week", "high", &[]));
+    assert_eq!(services(&r)[0], "halo", "type III: Halo first");
+}
+
+#[test]
+fn an_active_breakout_makes_laser_peel_and_needling_not_now() {
+    let r = evaluate(&answers(
+        T2,
+        &["texture", "pores", "pigmentation", "acne_scars", "hair"],
+        "week",
+        "high",
+        &["active_breakout_or_cold_sore"],
+    ));
+    let consult = position(&r, "consultation");
+    for s in [
+        "halo",
+        "microneedling",
+        "chemical-peel",
+        "ipl-photofacial",
+        "laser-hair-removal",
+    ] {
+        if let Some(rec) = r.recommendations.iter().find(|x| x.service == s) {
+            assert!(rec.reasons[0].starts_with("Not now"), "{s}");
+            assert!(position(&r, s) > consult, "{s} after the consultation");
+        }
+    }
+    assert!(
+        r.recommendations
+            .iter()
+            .any(|x| x.reasons[0].starts_with("Not now")),
+        "at least one listed as not now: {:?}",
+        services(&r)
+    );
 }
 
 #[test]

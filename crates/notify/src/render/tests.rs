@@ -28,6 +28,7 @@ fn ctx(kind: MailKind) -> MailContext {
                 until: Some(jiff::civil::date(2027, 3, 1)),
                 title: "SPF 30+ daily".into(),
             }],
+            missed_prep: vec!["Protect your skin from the sun".into()],
             notice: Some(Notice {
                 subject: "Holiday hours".into(),
                 body: "We are closed on Dec 24.\n\nSee you soon!".into(),
@@ -70,6 +71,8 @@ fn confirmation_has_time_place_link_plan_and_ics() {
         "K7Q2MX",
         "https://spa.example/bookings/K7Q2MX?token=abc&x=1",
         "Wed Dec 2 to Mon Mar 1: SPF 30+ daily",
+        "Less time to prepare",
+        "- Protect your skin from the sun",
     ] {
         assert!(
             r.text.contains(needle),
@@ -84,6 +87,7 @@ fn confirmation_has_time_place_link_plan_and_ics() {
         "{}",
         r.html
     );
+    assert!(r.html.contains("<li>Protect your skin from the sun</li>"));
     let ics = r.ics.unwrap();
     assert!(ics.contains("DTSTART:20261201T163000Z\r\n"));
     assert!(ics.contains("UID:K7Q2MX@spa.example\r\n"));

@@ -344,6 +344,7 @@ pub fn yes_answers(protocol: &medspa_core::protocol::Protocol) -> medspa_core::p
         let v = match q.kind {
             medspa_core::protocol::AnswerKind::YesNo => serde_json::Value::Bool(true),
             medspa_core::protocol::AnswerKind::Date => serde_json::Value::Null,
+            medspa_core::protocol::AnswerKind::Choice => serde_json::Value::String("VI".into()),
         };
         map.insert(q.id.clone(), v);
     }

@@ -104,6 +104,17 @@ impl Store {
                 .service_by_id(a.service)
                 .ok_or(StoreError::NotFound)?;
             let location = clinic.location(a.location).ok_or(StoreError::NotFound)?;
+            let email_norm = a.client_email.to_lowercase();
+            check_spacing!(
+                self,
+                tx,
+                clinic,
+                service,
+                location,
+                &email_norm,
+                new_start,
+                a.id.get()
+            );
             let rows: Vec<(Uuid, i64, i64, Uuid)> = sqlx::query_as(holds_near)
                 .bind(location.id.get())
                 .bind(new_start + HOLD_WINDOW_MS)

@@ -121,6 +121,18 @@ impl Store {
                     .map_err(StoreError::from)?;
             }
 
+            let email_norm = booking.email.as_str().to_lowercase();
+            check_spacing!(
+                self,
+                tx,
+                clinic,
+                service,
+                location,
+                &email_norm,
+                booking.start_ms,
+                id
+            );
+
             let rows: Vec<(Uuid, i64, i64, Uuid)> = sqlx::query_as(holds_near)
                 .bind(location.id.get())
                 .bind(booking.start_ms + HOLD_WINDOW_MS)
@@ -143,7 +155,6 @@ impl Store {
             let plan = availability::plan_at(&query, booking.start_ms, &holds)
                 .map_err(BookError::Unavailable)?;
 
-            let email_norm = booking.email.as_str().to_lowercase();
             let existing: Option<(Uuid, String)> = sqlx::query_as(
                 "SELECT id, name FROM clients WHERE email_norm = $1 ORDER BY created_at_ms LIMIT 1",
             )

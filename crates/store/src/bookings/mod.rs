@@ -159,6 +159,10 @@ pub enum BookError {
     /// The appointment is cancelled (or otherwise not changeable).
     #[error("the appointment is {0}")]
     NotChangeable(&'static str),
+    /// Too close to another live session of the same client (series interval or
+    /// cross-service spacing, PROTOCOLS.md §5).
+    #[error("too close to another session of this client")]
+    Spacing(medspa_core::protocol::spacing::SpacingConflict),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -335,6 +339,41 @@ fn parse_answers(service: &Service, json: Option<&str>) -> Option<Answers> {
     Answers::parse(&service.protocol, &raw).ok()
 }
 
+/// Inside a booking transaction: locks the client (by normalised email), reads their other
+/// live sessions near `start_ms` (leaving out `exclude`) and applies the spacing rules.
+macro_rules! check_spacing {
+    ($store:expr, $tx:ident, $clinic:expr, $service:expr, $location:expr, $email_norm:expr, $start_ms:expr, $exclude:expr) => {{
+        sqlx::query($store.client_lock_sql())
+            .bind($email_norm)
+            .execute(&mut *$tx)
+            .await
+            .map_err(StoreError::from)?;
+        let rows: Vec<(Uuid, i64)> = sqlx::query_as(super::CLIENT_SESSIONS)
+            .bind($email_norm)
+            .bind($start_ms - super::SPACING_WINDOW_MS)
+            .bind($start_ms + super::SPACING_WINDOW_MS)
+            .bind($exclude)
+            .fetch_all(&mut *$tx)
+            .await
+            .map_err(StoreError::from)?;
+        let tz = $location.zone.tz();
+        let others: Vec<(String, jiff::civil::Date)> = rows
+            .into_iter()
+            .filter_map(|(sid, ms)| {
+                let s = $clinic.service_by_id(medspa_core::ServiceId::new(sid))?;
+                Some((s.slug.to_string(), medspa_core::time::local_date(ms, tz)))
+            })
+            .collect();
+        medspa_core::protocol::spacing::check(
+            $service.slug.as_str(),
+            $service.protocol.series,
+            medspa_core::time::local_date($start_ms, tz),
+            &others,
+        )
+        .map_err(BookError::Spacing)?;
+    }};
+}
+
 /// Runs `$body` with `$tx` bound to a fresh read-write transaction, committing on `Ok`.
 /// Like `crate::tx!` but for functions returning `BookError`.
 macro_rules! book_tx {
@@ -369,7 +408,30 @@ macro_rules! book_tx {
     };
 }
 
+/// Serialises one client's bookings inside the booking transaction. PostgreSQL: a
+/// transaction-scoped advisory lock keyed on the normalised email (a hash collision only
+/// serialises two clients more than needed). SQLite: the single writer already serialises
+/// every booking, so the statement only binds its parameter.
+const CLIENT_LOCK_POSTGRES: &str = "SELECT pg_advisory_xact_lock(hashtextextended($1, 7))";
+const CLIENT_LOCK_SQLITE: &str = "SELECT 1 WHERE $1 IS NULL";
+
+/// The client's live sessions (by email) near a start, for the spacing rules.
+const CLIENT_SESSIONS: &str = "SELECT a.service_id, a.starts_at_ms FROM appointments a \
+    JOIN clients c ON c.id = a.client_id \
+    WHERE c.email_norm = $1 AND a.status IN ('confirmed', 'completed') \
+    AND a.starts_at_ms >= $2 AND a.starts_at_ms < $3 AND a.id <> $4";
+
+/// How far around a start the spacing rules look (longer than any rule's interval).
+const SPACING_WINDOW_MS: i64 = 400 * 86_400_000;
+
 impl Store {
+    fn client_lock_sql(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite { .. } => CLIENT_LOCK_SQLITE,
+            Backend::Postgres(_) => CLIENT_LOCK_POSTGRES,
+        }
+    }
+
     /// [`HOLDS_NEAR_SQLITE`] or [`HOLDS_NEAR_POSTGRES`], for the live backend.
     fn holds_near_sql(&self) -> &'static str {
         match self.backend {

@@ -26,6 +26,7 @@ fn yes_to_everything(protocol: &Protocol) -> medspa_core::protocol::Answers {
         let v = match q.kind {
             medspa_core::protocol::AnswerKind::YesNo => serde_json::Value::Bool(true),
             medspa_core::protocol::AnswerKind::Date => serde_json::Value::Null,
+            medspa_core::protocol::AnswerKind::Choice => serde_json::Value::String("VI".into()),
         };
         map.insert(q.id.clone(), v);
     }

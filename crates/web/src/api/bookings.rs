@@ -120,6 +120,10 @@ pub fn failure_problem(
                     "Too soon for this treatment",
                     "Your preparation window has not finished by that date.",
                 ),
+                Refusal::RescheduleAfter { .. } => (
+                    "Not yet",
+                    "This treatment can be booked once a temporary condition has passed: please choose a date from earliest_start.",
+                ),
             };
             let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, refusal.code(), title, detail)
                 .with("reasons", json!(refusal.reasons().iter().map(|r| r.text.clone()).collect::<Vec<_>>()))
@@ -131,8 +135,8 @@ pub fn failure_problem(
                     "consultation_url",
                     json!(format!("{}/book/consultation{}", app.config.base_url, service_slug.map(|s| format!("?service={s}")).unwrap_or_default())),
                 );
-            if let (Refusal::PrepWindow { earliest_start, .. }, Some(ms), Some(l)) =
-                (&refusal, earliest_start_ms, location)
+            if let (Some(earliest_start), Some(ms), Some(l)) =
+                (refusal.earliest_start(), earliest_start_ms, location)
             {
                 e = e
                     .with("earliest_start", json!(crate::views::rfc3339(ms, l)))
@@ -176,6 +180,38 @@ pub fn failure_problem(
         )
         .with("earliest_date", json!(earliest.to_string()))
         .with("latest_date", json!(latest.to_string())),
+        Failure::Spacing(c) => {
+            let (code, title) = if c.same_service {
+                ("series_interval", "Too close to another session")
+            } else {
+                ("treatment_spacing", "Too close to another treatment")
+            };
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                code,
+                title,
+                format!(
+                    "{} You have {} booked on {}.",
+                    c.text,
+                    clinic
+                        .service(&c.other_service)
+                        .map_or(c.other_service.as_str(), |s| s.name.as_str()),
+                    c.other_date
+                ),
+            )
+            .with("earliest_date", json!(c.blocked_until.to_string()))
+            .with("other_service", json!(c.other_service))
+            .with("other_date", json!(c.other_date.to_string()))
+        }
+        Failure::ScreeningUnreadable => ApiError::new(
+            StatusCode::CONFLICT,
+            "screening_unreadable",
+            "We can't re-check your answers online",
+            format!(
+                "Your screening answers can't be re-checked online, so this booking can't be moved here. The clinic will call you to arrange a new time; you can also call us on {}.",
+                clinic.info.phone
+            ),
+        ),
         Failure::Store(e) => e.into(),
     }
 }
@@ -291,13 +327,35 @@ impl FromRequestParts<AppState> for Managed {
     }
 }
 
+/// An appointment's stored screening answers.
+pub enum Stored {
+    /// None were stored (staff bookings, imports).
+    None,
+    Answers(Answers),
+    /// Stored but cannot be opened or read (wrong key, corrupt data): a re-check is
+    /// impossible, so changes that need one fail closed.
+    Unreadable,
+}
+
 /// The stored answers of an appointment (health data; decrypted only to evaluate or show
-/// to its owner).
-pub fn answers_of(app: &AppState, clinic: &Clinic, a: &Appointment) -> Option<Answers> {
-    let json = app.store.screening_json(a).ok().flatten()?;
-    let raw: Map<String, Value> = serde_json::from_str(&json).ok()?;
-    let protocol = &clinic.service_by_id(a.service)?.protocol;
-    Answers::parse(protocol, &raw).ok()
+/// to its owner). Answers saved before the clinic added a question still load: the engine
+/// then asks for a consultation about the missing answer rather than passing it.
+pub fn stored_answers(app: &AppState, a: &Appointment) -> Stored {
+    match app.store.screening_json(a) {
+        Ok(None) => Stored::None,
+        Err(_) => Stored::Unreadable,
+        Ok(Some(json)) => {
+            serde_json::from_str::<Answers>(&json).map_or(Stored::Unreadable, Stored::Answers)
+        }
+    }
+}
+
+/// The stored answers when they can be read (for views and care plans).
+pub fn answers_of(app: &AppState, _clinic: &Clinic, a: &Appointment) -> Option<Answers> {
+    match stored_answers(app, a) {
+        Stored::Answers(answers) => Some(answers),
+        Stored::None | Stored::Unreadable => None,
+    }
 }
 
 fn view(app: &AppState, clinic: &Clinic, a: &Appointment, token: &str) -> BookingView {

@@ -119,9 +119,18 @@ pub async fn services(State(app): State<AppState>) -> Json<Vec<ServiceSummary>> 
 pub struct ScreeningView {
     id: String,
     question: String,
-    /// `yes_no` or `date`.
+    /// `yes_no`, `date` or `choice`.
     kind: String,
     required: bool,
+    /// A `choice` question's options (the answer is one option's `value`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    options: Vec<ChoiceOptionView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChoiceOptionView {
+    value: String,
+    label: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -159,6 +168,9 @@ pub struct ServiceDetail {
     series: Option<SeriesSpec>,
     prep: Vec<StepSpec>,
     aftercare: Vec<StepSpec>,
+    /// The minimum days between booking and start: the earliest required pre-care step (the
+    /// clinic may set more, never less).
+    lead_time_days: u32,
 }
 
 fn steps<'a>(rules: impl Iterator<Item = &'a medspa_core::protocol::CareRule>) -> Vec<StepSpec> {
@@ -195,8 +207,17 @@ fn detail(s: &Service) -> ServiceDetail {
                 kind: match q.kind {
                     AnswerKind::YesNo => "yes_no".into(),
                     AnswerKind::Date => "date".into(),
+                    AnswerKind::Choice => "choice".into(),
                 },
                 required: q.required,
+                options: q
+                    .options
+                    .iter()
+                    .map(|o| ChoiceOptionView {
+                        value: o.value.clone(),
+                        label: o.label.clone(),
+                    })
+                    .collect(),
             })
             .collect(),
         series: p.series.map(|x| SeriesSpec {
@@ -206,6 +227,7 @@ fn detail(s: &Service) -> ServiceDetail {
         }),
         prep: steps(p.prep()),
         aftercare: steps(p.aftercare().filter(|r| r.phase != Phase::CheckIn)),
+        lead_time_days: p.lead_days(),
     }
 }
 

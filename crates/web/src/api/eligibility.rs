@@ -41,7 +41,8 @@ pub struct ReasonView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EligibilityView {
-    /// `eligible`, `consultation_required` or `not_eligible`.
+    /// `eligible`, `consultation_required`, `not_eligible` or `reschedule_after` (a temporary
+    /// condition: bookable from `earliest_start`).
     outcome: String,
     /// Why the outcome is not `eligible`, in plain words.
     reasons: Vec<String>,
@@ -49,8 +50,9 @@ pub struct EligibilityView {
     reason_details: Vec<ReasonView>,
     /// Eligible-with-a-note remarks (e.g. antiviral planning for cold sores).
     cautions: Vec<String>,
-    /// The earliest allowed start (RFC 3339), never before now plus the minimum notice;
-    /// null unless eligible.
+    /// The earliest allowed start (RFC 3339): the service's lead time, the prep windows and
+    /// any temporary condition, never before now plus the minimum notice; null for
+    /// `not_eligible` and `consultation_required`.
     earliest_start: Option<String>,
     /// Link to book the free consultation when one is needed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -86,11 +88,16 @@ pub async fn eligibility(
     let answers =
         Answers::parse(&service.protocol, &raw).map_err(|e: InvalidInput| ApiError::from(e))?;
     let ev = evaluate(&service.protocol, &answers, today(&app, location));
-    let earliest_start = (ev.outcome == Outcome::Eligible).then(|| {
-        let date = ev.earliest_start.unwrap_or_else(|| today(&app, location));
-        rfc3339(earliest_instant(&app, location, date), location)
-    });
-    let consultation_url = (ev.outcome != Outcome::Eligible).then(|| {
+    let earliest_start =
+        matches!(ev.outcome, Outcome::Eligible | Outcome::RescheduleAfter).then(|| {
+            let date = ev.earliest_start.unwrap_or_else(|| today(&app, location));
+            rfc3339(earliest_instant(&app, location, date), location)
+        });
+    let consultation_url = matches!(
+        ev.outcome,
+        Outcome::ConsultationRequired | Outcome::NotEligible
+    )
+    .then(|| {
         format!(
             "{}/book/consultation?service={}",
             app.config.base_url, service.slug

@@ -17,7 +17,7 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 
-pub use bookings::answers_of;
+pub use bookings::{Stored, answers_of, stored_answers};
 pub use openapi::ApiDoc;
 
 pub fn router() -> Router<AppState> {

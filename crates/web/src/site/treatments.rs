@@ -126,6 +126,36 @@ struct DetailPage {
     aftercare: Vec<Step>,
     red_flags: Option<String>,
     faq: Vec<(String, String)>,
+    /// "Is this right for me?": the service's rules in plain words, by what they mean.
+    right_for_me: Vec<(&'static str, Vec<String>)>,
+    lead_time_days: u32,
+}
+
+/// The service's eligibility rules grouped for the "Is this right for me?" section,
+/// generated from the same rules the booking checks (never written by hand).
+fn right_for_me(s: &Service) -> Vec<(&'static str, Vec<String>)> {
+    use medspa_core::protocol::RuleOutcome;
+    let groups = [
+        (
+            RuleOutcome::ConsultationRequired,
+            "When we ask you to start with a complimentary consultation",
+        ),
+        (RuleOutcome::NotEligible, "When we can't offer it"),
+        (RuleOutcome::Reschedule, "When it has to wait a little"),
+        (RuleOutcome::Caution, "Good to know"),
+    ];
+    groups
+        .into_iter()
+        .filter_map(|(outcome, heading)| {
+            let mut texts: Vec<String> = Vec::new();
+            for r in s.protocol.rules.iter().filter(|r| r.outcome == outcome) {
+                if !texts.contains(&r.text) {
+                    texts.push(r.text.clone());
+                }
+            }
+            (!texts.is_empty()).then_some((heading, texts))
+        })
+        .collect()
 }
 
 async fn detail(
@@ -198,6 +228,8 @@ fn detail_page(app: &AppState, clinic: &Clinic, s: &Service, path: &str) -> Deta
             .iter()
             .map(|f| (f.question.clone(), f.answer.clone()))
             .collect(),
+        right_for_me: right_for_me(s),
+        lead_time_days: s.protocol.lead_days(),
     }
 }
 

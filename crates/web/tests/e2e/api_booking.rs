@@ -6,11 +6,16 @@ use crate::common::{self, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-/// Halo screening answers that pass every rule.
+/// Halo screening answers that pass every rule: DESIGN.md's eight plus the rest of
+/// PROTOCOLS.md §3 and the skin type.
 pub fn clear_screening() -> Value {
     json!({"pregnant": false, "isotretinoin_last_dose": null, "retinoid_last_used": null,
            "recent_tan_or_sunburn": false, "cold_sore_history": false, "active_infection": false,
-           "keloid_history": false, "melasma": false})
+           "keloid_history": false, "melasma": false, "fitzpatrick": "II",
+           "trying_to_conceive": false, "injectable_last_date": null, "immune_condition": false,
+           "diabetes_or_radiotherapy": false, "psoriasis_or_vitiligo": false,
+           "anticoagulant": false, "photosensitizing_medication": false, "oral_steroids": false,
+           "appearance_concerns": false, "under_18": false})
 }
 
 pub fn booking_body(service: &str, start: &str, screening: Value) -> Value {
@@ -192,7 +197,7 @@ async fn availability_validates_and_sorts(app: TestApp) {
 }
 
 async fn booking_round_trip(app: TestApp) {
-    let s = slots(&app, "halo", "2026-12-01", "2026-12-01").await;
+    let s = slots(&app, "halo", "2026-12-08", "2026-12-08").await;
     let slot = &s[0];
     let start = slot["start"].as_str().unwrap();
     let mut body = booking_body("halo", start, clear_screening());
@@ -216,8 +221,9 @@ async fn booking_round_trip(app: TestApp) {
     );
     let plan = b["care_plan"].as_array().unwrap();
     assert!(
-        plan.iter().any(|s| s["date"] == "2026-11-17"),
-        "stop retinoids 14 days before: {plan:?}"
+        plan.iter()
+            .any(|s| s["date"] == "2026-12-01" && s["title"] == "Stop exfoliants"),
+        "stop exfoliants 7 days before: {plan:?}"
     );
     assert!(
         plan.iter()
@@ -225,7 +231,7 @@ async fn booking_round_trip(app: TestApp) {
     );
 
     // The slot is gone for that provider; the booking reads back with the token only.
-    let after = slots(&app, "halo", "2026-12-01", "2026-12-01").await;
+    let after = slots(&app, "halo", "2026-12-08", "2026-12-08").await;
     assert!(
         !after
             .iter()
@@ -393,7 +399,7 @@ async fn bad_input_is_named_and_changes_nothing(app: TestApp) {
     .await;
     assert_eq!(fields(&p), ["start"]);
     // A start that is not offered is a conflict with suggestions, not a booking.
-    let body = booking_body("halo", "2026-12-01T03:00:00-06:00", clear_screening());
+    let body = booking_body("halo", "2026-12-08T03:00:00-06:00", clear_screening());
     let p = problem(
         post(&app, "/api/v1/bookings", &body).await,
         StatusCode::CONFLICT,
@@ -409,8 +415,8 @@ async fn bad_input_is_named_and_changes_nothing(app: TestApp) {
 }
 
 async fn screening_rules_gate_booking(app: TestApp) {
-    // Today is 2026-11-25 (Chicago). Retinoid used 2026-11-28 is 3 days before a 12-01 start.
-    let start = slots(&app, "halo", "2026-12-01", "2026-12-01").await[0]["start"]
+    // Today is 2026-11-25 (Chicago). Retinoid used 2026-11-28 is 10 days before a 12-08 start.
+    let start = slots(&app, "halo", "2026-12-08", "2026-12-08").await[0]["start"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -509,8 +515,8 @@ async fn screening_rules_gate_booking(app: TestApp) {
     .await
     .unwrap();
     assert_eq!(
-        e["earliest_start"], "2026-11-25T11:00:00-06:00",
-        "now + 2 h notice"
+        e["earliest_start"], "2026-12-02T00:00:00-06:00",
+        "Halo's 7-day lead time (changed in issue 12: was now + 2 h notice)"
     );
     let mut missing = clear_screening();
     missing.as_object_mut().unwrap().remove("melasma");
@@ -727,7 +733,7 @@ app_test!(
 
 async fn series_sessions_keep_their_interval(app: TestApp) {
     // Halo: 2 sessions, 4-8 weeks apart.
-    let first = slots(&app, "halo", "2026-12-01", "2026-12-01").await[0].clone();
+    let first = slots(&app, "halo", "2026-12-08", "2026-12-08").await[0].clone();
     let res = post(
         &app,
         "/api/v1/bookings",
@@ -738,20 +744,20 @@ async fn series_sessions_keep_their_interval(app: TestApp) {
     let one: Value = res.json().await.unwrap();
     assert_eq!(one["series"]["sessions"], 2);
     assert_eq!(one["series"]["index"], 1);
-    assert_eq!(one["series"]["next_from"], "2026-12-29");
-    assert_eq!(one["series"]["next_to"], "2027-01-26");
+    assert_eq!(one["series"]["next_from"], "2027-01-05");
+    assert_eq!(one["series"]["next_to"], "2027-02-02");
     let offered = one["next_session_slots"]
         .as_array()
         .unwrap_or_else(|| panic!("{one}"));
     assert!(!offered.is_empty(), "follow-up dates are offered");
     for s in offered {
         let d = &s["start"].as_str().unwrap()[..10];
-        assert!(("2026-12-29"..="2027-01-26").contains(&d), "{d}");
+        assert!(("2027-01-05"..="2027-02-02").contains(&d), "{d}");
     }
     let series = json!({"reference": one["reference"], "token": one["manage_token"]});
 
     // Too early for session 2: refused with the window.
-    let early = slots(&app, "halo", "2026-12-15", "2026-12-15").await[0].clone();
+    let early = slots(&app, "halo", "2026-12-22", "2026-12-22").await[0].clone();
     let mut body = booking_body("halo", early["start"].as_str().unwrap(), clear_screening());
     body["series"] = series.clone();
     let p = problem(
@@ -762,7 +768,7 @@ async fn series_sessions_keep_their_interval(app: TestApp) {
     .await;
     assert_eq!(
         (p["earliest_date"].as_str(), p["latest_date"].as_str()),
-        (Some("2026-12-29"), Some("2027-01-26"))
+        (Some("2027-01-05"), Some("2027-02-02"))
     );
     // Someone else's token cannot continue the series.
     let mut body = booking_body(
@@ -799,17 +805,17 @@ async fn series_sessions_keep_their_interval(app: TestApp) {
         one["reference"].as_str().unwrap(),
         one["manage_token"].as_str().unwrap(),
     );
-    let late = slots(&app, "halo", "2026-12-10", "2026-12-10").await[0].clone();
+    let late = slots(&app, "halo", "2026-12-17", "2026-12-17").await[0].clone();
     let res = post(
         &app,
         &format!("/api/v1/bookings/{r}/reschedule?token={t}"),
         &json!({"start": late["start"]}),
     )
     .await;
-    // Session 2 is on 2026-12-29, so session 1 may not move later than 2026-12-01 (4 weeks).
-    assert_eq!(&offered[0]["start"].as_str().unwrap()[..10], "2026-12-29");
+    // Session 2 is on 2027-01-05, so session 1 may not move later than 2026-12-08 (4 weeks).
+    assert_eq!(&offered[0]["start"].as_str().unwrap()[..10], "2027-01-05");
     let p = problem(res, StatusCode::UNPROCESSABLE_ENTITY, "series_interval").await;
-    assert_eq!(p["latest_date"], "2026-12-01");
+    assert_eq!(p["latest_date"], "2026-12-08");
     let got: Value = app
         .get(&format!("/api/v1/bookings/{r}?token={t}"))
         .await

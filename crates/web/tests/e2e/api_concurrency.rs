@@ -57,9 +57,9 @@ async fn two_hundred_clients_one_slot(app: TestApp) {
 }
 
 async fn one_halo_device_two_providers(app: TestApp) {
-    // Tuesday 2026-12-01: Dana and Marisol both work and are both qualified for Halo; find a
+    // Tuesday 2026-12-08: Dana and Marisol both work and are both qualified for Halo; find a
     // start offered with each of them.
-    let s = slots(&app, "halo", "2026-12-01", "2026-12-01").await;
+    let s = slots(&app, "halo", "2026-12-08", "2026-12-08").await;
     let start = s
         .iter()
         .map(|x| x["start"].clone())
@@ -91,11 +91,11 @@ async fn one_halo_device_two_providers(app: TestApp) {
     }
     statuses.sort();
     assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT]);
-    let left = slots(&app, "halo", "2026-12-01", "2026-12-01").await;
+    let left = slots(&app, "halo", "2026-12-08", "2026-12-08").await;
     assert!(
         !left
             .iter()
-            .any(|x| x["start"] == "2026-12-01T10:00:00-06:00"),
+            .any(|x| x["start"] == "2026-12-08T10:00:00-06:00"),
         "the device is busy for everyone"
     );
 }

@@ -187,3 +187,75 @@ app_test!(
     confirmation_and_cancellation_emails,
     reminders_follow_a_reschedule
 );
+
+/// Every dated pre-care step is emailed on its date through the outbox (issue 12), advisory
+/// and quiet ones included; the antiviral steps, which exist only because of a "yes", never.
+async fn every_pre_care_step_is_emailed_on_its_date(app: TestApp) {
+    let slot = slots(&app, "halo", "2026-12-16", "2026-12-16").await[0].clone();
+    let mut screening = clear_screening();
+    screening["cold_sore_history"] = json!(true);
+    let res = post(
+        &app,
+        "/api/v1/bookings",
+        &booking_body("halo", slot["start"].as_str().unwrap(), screening),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let mails = app.mail.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(mails.len(), 1, "only the confirmation so far");
+    // Booked 21 days ahead: the confirmation says the -28 d sun step is already short.
+    let confirmation = mails[0].text().unwrap();
+    assert!(
+        confirmation.contains("Less time to prepare"),
+        "{confirmation}"
+    );
+    assert!(confirmation.contains("- Protect your skin from the sun"));
+    let titles = |mails: &[medspa_testkit::smtp::ReceivedMail]| -> Vec<String> {
+        mails.iter().map(|m| m.text().unwrap_or_default()).collect()
+    };
+    // 2026-12-02, 09:30 in Chicago: the -14 d steps (routine, retinoids, self-tanner,
+    // injectables, smoking) arrive.
+    app.clock.set("2026-12-02T15:30:00Z".parse().unwrap());
+    app.state.mail_nudge();
+    let mails = app.mail.wait_for(6, Duration::from_secs(20)).await;
+    // The first is the confirmation (its summary lists every step): read the others.
+    let texts = titles(&mails[1..]).join("\n");
+    for t in [
+        "Start a simple skin routine",
+        "Stop retinoids",
+        "No self-tanner",
+        "Plan injectables around your session",
+        "If you smoke, take a break",
+    ] {
+        assert!(texts.contains(t), "{t} missing");
+    }
+    assert!(!texts.contains("Stop exfoliants"), "not before its date");
+    // 2026-12-09: the -7 d steps, quiet waxing included; 12-11 alcohol.
+    app.clock.set("2026-12-11T15:30:00Z".parse().unwrap());
+    app.state.mail_nudge();
+    let mails = app.mail.wait_for(10, Duration::from_secs(20)).await;
+    let texts = titles(&mails[1..]).join("\n");
+    for t in [
+        "Stop exfoliants",
+        "No waxing on the area",
+        "Check your medicines",
+        "Skip alcohol",
+    ] {
+        assert!(texts.contains(t), "{t} missing");
+    }
+    // Past the antiviral dates (-3 d, -1 d): still nothing about them, and no health words.
+    app.clock.set("2026-12-15T16:00:00Z".parse().unwrap());
+    app.state.mail_nudge();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let all: String = app
+        .mail
+        .messages()
+        .iter()
+        .map(|m| m.everything().to_lowercase())
+        .collect();
+    for secret in ["antiviral", "cold sore"] {
+        assert!(!all.contains(secret), "an email reveals {secret:?}");
+    }
+}
+
+app_test!(every_pre_care_step_is_emailed_on_its_date);

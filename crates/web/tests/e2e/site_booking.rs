@@ -13,10 +13,15 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
 
+mod clinical;
 mod dates;
 mod html;
 mod manage;
 
+use clinical::{
+    book_from_a_date_continues_the_booking, every_rule_through_the_html_flow,
+    presentable_on_narrows_the_dates, treatment_page_says_who_should_start_with_a_consultation,
+};
 use dates::{
     a_provider_chosen_first_or_late_never_dead_ends,
     a_time_inside_the_cut_off_says_so_before_confirming, later_dates_reach_the_horizon_and_back,
@@ -107,18 +112,17 @@ impl Client<'_> {
     }
 }
 
-/// The halo questions answered: every yes/no "no", dates empty ("never").
-fn halo_answers(f: Form) -> Form {
+/// The halo questions answered: every yes/no "no", dates "Never" ticked, skin type II.
+pub fn halo_answers(f: Form) -> Form {
     let mut f = f;
-    for q in [
-        "pregnant",
-        "recent_tan_or_sunburn",
-        "cold_sore_history",
-        "active_infection",
-        "keloid_history",
-        "melasma",
-    ] {
-        f = f.with(&format!("screening.{q}"), "no");
+    let clear = crate::api_booking::clear_screening();
+    for (q, v) in clear.as_object().unwrap() {
+        f = match v {
+            serde_json::Value::Bool(false) => f.with(&format!("screening.{q}"), "no"),
+            serde_json::Value::Null => f.with(&format!("screening.{q}.never"), "yes"),
+            serde_json::Value::String(s) => f.with(&format!("screening.{q}"), s),
+            _ => f,
+        };
     }
     f
 }
@@ -182,15 +186,30 @@ async fn halo_booked_without_javascript(app: TestApp) {
     assert!(body.contains("<legend>Are you pregnant or breastfeeding?</legend>"));
     assert!(body.contains("<label for=\"screening.retinoid_last_used\">Month</label>"));
     assert!(body.contains("not stored unless you book and agree"));
-    assert_eq!(body.matches("<fieldset").count(), 8, "eight questions");
-    // Missing answers come back next to their questions.
+    let questions = crate::api_booking::clear_screening()
+        .as_object()
+        .unwrap()
+        .len();
+    assert_eq!(
+        body.matches("<fieldset").count(),
+        questions,
+        "one per question"
+    );
+    assert!(
+        body.contains("Type IV: rarely burns, tans well"),
+        "the skin type is asked"
+    );
+    assert!(body.contains("Never (or not applicable)"));
+    // Missing answers come back next to their questions; an empty date is not "never"
+    // (changed in issue 12: empty dates used to count as "never").
     let bare = form(&body, "/book/screening");
     let (status, again, _) = c.submit(&bare).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        again.contains("There are 6 problems"),
-        "six yes/no questions"
+        again.contains(&format!("There are {questions} problems")),
+        "every question, dates included"
     );
+    assert!(again.contains("id=\"screening.retinoid_last_used-error\""));
     assert!(again.contains("id=\"screening.pregnant-error\""));
     // Answered: the date step lists days, each open day a button with its count.
     let (status, dates, _) = c.submit(&halo_answers(bare)).await;
@@ -360,6 +379,7 @@ async fn prep_window_moves_the_dates(app: TestApp) {
     let (_, body) = c.get("/book?service=halo").await;
     // Retinoid 3 days ago (2026-11-22): 14 days -> first date 2026-12-06.
     let f = halo_answers(form(&body, "/book/screening"))
+        .without("screening.retinoid_last_used.never")
         .with("screening.retinoid_last_used.month", "11")
         .with("screening.retinoid_last_used.day", "22")
         .with("screening.retinoid_last_used.year", "2026");
@@ -515,7 +535,11 @@ async fn quiz_context_is_kept_and_prefills_on_request(app: TestApp) {
     assert!(!page.contains("value=\"yes\" checked"));
     let (status, page, _) = c.submit(&prefill.with("use_quiz", "true")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("We filled in 3 answers from your skin quiz"));
+    // Melasma, pregnant, keloid and the quiz's skin type (score 20: type III).
+    assert!(page.contains("We filled in 4 answers from your skin quiz"));
+    assert!(page.contains(
+        "id=\"screening.fitzpatrick-III\" name=\"screening.fitzpatrick\" type=\"radio\" value=\"III\" checked"
+    ));
     assert!(page.contains(
         "id=\"screening.melasma\" name=\"screening.melasma\" type=\"radio\" value=\"yes\" checked"
     ));
@@ -638,4 +662,8 @@ app_test!(
     later_dates_reach_the_horizon_and_back,
     a_provider_chosen_first_or_late_never_dead_ends,
     a_time_inside_the_cut_off_says_so_before_confirming,
+    every_rule_through_the_html_flow,
+    book_from_a_date_continues_the_booking,
+    presentable_on_narrows_the_dates,
+    treatment_page_says_who_should_start_with_a_consultation,
 );

@@ -1,11 +1,14 @@
 //! HydraFacial, microneedling and light chemical peel: PROTOCOLS.md §5, one table row each
 //! (sources cited per row; where the row gives a range, the conservative end).
 
-use super::{Step, downtime_range, prep, q, rule, sources, step, within, yes};
+use super::{
+    ACTIVE_LESION_RETRY_DAYS, Retry, Step, choice, downtime_range, prep, rule, sources, step,
+    within, yes,
+};
 use crate::protocol::{Period, Phase, Protocol, RuleOutcome, Series};
 
 use Phase::{After, Before};
-use RuleOutcome::{Caution, ConsultationRequired, NotEligible};
+use RuleOutcome::{Caution, ConsultationRequired, NotEligible, Reschedule};
 
 const HYDRAFACIAL: &[&str] = &["§5", "S52", "S53", "S54"];
 const MICRONEEDLING: &[&str] = &["§5", "S55", "S56", "S57", "S58", "S59", "S98", "S99"];
@@ -13,17 +16,30 @@ const PEEL: &[&str] = &["§5", "S60", "S61", "S62", "S63", "S64", "S100"];
 
 pub(super) fn hydrafacial() -> Protocol {
     Protocol {
-        screening: vec![q::active_infection(), q::isotretinoin(), q::retinoid()],
+        screening: Vec::new(),
         series: None,
         rules: vec![
+            // §5 HydraFacial "reschedule: active cold sore, open lesions, acne flare in area".
             rule(
                 "hydrafacial.elig.active_infection",
                 yes("active_infection"),
-                NotEligible,
+                Reschedule,
                 "We can't treat skin with an active cold sore, open sores, a flare-up or a \
                  rash. Please book again once it has healed.",
                 HYDRAFACIAL,
-            ),
+            )
+            .retry_after(Period::Days(ACTIVE_LESION_RETRY_DAYS)),
+            // §5 HydraFacial "reschedule: ... illness".
+            rule(
+                "hydrafacial.elig.unwell",
+                yes("unwell"),
+                Reschedule,
+                "Please book again once you feel well, so you can enjoy your facial and we \
+                 keep other clients well too.",
+                HYDRAFACIAL,
+            )
+            .retry_after(Period::Days(ACTIVE_LESION_RETRY_DAYS)),
+            // §5 HydraFacial "isotretinoin < 6 mo at one clinic (suggest CR)".
             rule(
                 "hydrafacial.elig.isotretinoin",
                 within("isotretinoin_last_dose", Period::Months(6)),
@@ -71,7 +87,8 @@ pub(super) fn hydrafacial() -> Protocol {
                 "For the 48 hours before your facial, skip retinoids, exfoliating acids and \
                  scrubs, and waxing on the face.",
                 HYDRAFACIAL,
-            ),
+            )
+            .required(),
             step(
                 "hydrafacial.after.gentle",
                 After,
@@ -98,17 +115,7 @@ pub(super) fn hydrafacial() -> Protocol {
 pub(super) fn microneedling() -> Protocol {
     let cold_sores = "If you get cold sores:";
     Protocol {
-        screening: vec![
-            q::pregnant(),
-            q::isotretinoin(),
-            q::retinoid(),
-            q::tan(),
-            q::active_infection(),
-            q::keloid(),
-            q::immune_condition(),
-            q::anticoagulant(),
-            q::cold_sores(),
-        ],
+        screening: Vec::new(),
         series: Some(Series {
             sessions: 4,
             min_interval_weeks: 4,
@@ -135,19 +142,21 @@ pub(super) fn microneedling() -> Protocol {
             rule(
                 "microneedling.elig.sunburn",
                 yes("recent_tan_or_sunburn"),
-                NotEligible,
+                Reschedule,
                 "We can't treat sunburned or freshly tanned skin. Please book once it has \
                  completely healed and faded.",
                 MICRONEEDLING,
-            ),
+            )
+            .retry_after(Period::Days(14)),
             rule(
                 "microneedling.elig.active_infection",
                 yes("active_infection"),
-                NotEligible,
+                Reschedule,
                 "We can't treat skin with an active cold sore, infection, open sore or \
                  inflamed rash. Please book again once it has fully healed.",
                 MICRONEEDLING,
-            ),
+            )
+            .retry_after(Period::Days(ACTIVE_LESION_RETRY_DAYS)),
             rule(
                 "microneedling.elig.keloid",
                 yes("keloid_history"),
@@ -173,6 +182,35 @@ pub(super) fn microneedling() -> Protocol {
                  plan at a complimentary consultation first. Please don't stop any medicine; \
                  ask your prescriber.",
                 MICRONEEDLING,
+            ),
+            // §5 microneedling CR: "history of severe eczema/psoriasis (one practice excludes)".
+            rule(
+                "microneedling.elig.eczema_or_psoriasis",
+                yes("eczema_or_psoriasis_history"),
+                ConsultationRequired,
+                "Severe eczema or psoriasis can flare after microneedling, so a provider would \
+                 like to see you at a complimentary consultation first.",
+                MICRONEEDLING,
+            ),
+            // §5 microneedling prep "filler −2 wk, Botox −5 d" and the cross-service rule
+            // (filler >= 14 d, neurotoxin 5-14 d before): the conservative 14 d for both.
+            rule(
+                "microneedling.elig.recent_injectable",
+                within("injectable_last_date", Period::Days(14)),
+                Reschedule,
+                "Neurotoxin or filler injections need at least 14 days before microneedling, \
+                 so your earliest date is 14 days after your last injection.",
+                &["§5", "S99", "S15", "S36"],
+            ),
+            // §6 platform rule: the provider confirms the skin type in person and sets the
+            // treatment for it; a darker type is a caution, not a refusal, for microneedling.
+            rule(
+                "microneedling.caution.fitzpatrick",
+                choice("fitzpatrick", &["IV", "V", "VI", "unknown"]),
+                Caution,
+                "Your provider will confirm your skin type in person and adjust the treatment \
+                 for it. Tell us if you've had dark patches after earlier treatments.",
+                &["§6", "S88", "S90"],
             ),
             rule(
                 "microneedling.caution.cold_sores",
@@ -221,7 +259,8 @@ pub(super) fn microneedling() -> Protocol {
                 "From today, stop retinoids and exfoliating acids on the area, and skip waxing \
                  there.",
                 MICRONEEDLING,
-            ),
+            )
+            .required(),
             step(
                 "microneedling.pre.antiviral",
                 Before,
@@ -287,12 +326,13 @@ pub(super) fn microneedling() -> Protocol {
             MICRONEEDLING,
         )),
         red_flags: None,
+        lead_time_days: None,
     }
 }
 
 pub(super) fn chemical_peel() -> Protocol {
     Protocol {
-        screening: vec![q::pregnant(), q::active_infection(), q::retinoid()],
+        screening: Vec::new(),
         series: Some(Series {
             sessions: 4,
             min_interval_weeks: 2,
@@ -303,11 +343,32 @@ pub(super) fn chemical_peel() -> Protocol {
             rule(
                 "chemical-peel.elig.active_infection",
                 yes("active_infection"),
-                NotEligible,
+                Reschedule,
                 "We can't treat skin with an active cold sore, open sores or a rash. Please \
                  book again once it has healed.",
                 PEEL,
+            )
+            .retry_after(Period::Days(ACTIVE_LESION_RETRY_DAYS)),
+            // §5 peels: "Fitzpatrick IV+ → CR (suggested; pigment-change risk)"; unknown
+            // type: the provider assesses it first.
+            rule(
+                "chemical-peel.elig.fitzpatrick",
+                choice("fitzpatrick", &["IV", "V", "VI"]),
+                ConsultationRequired,
+                "For skin types IV to VI a peel can change skin colour, so a provider will \
+                 choose the right peel with you at a complimentary consultation first.",
+                PEEL,
             ),
+            rule(
+                "chemical-peel.elig.fitzpatrick_unknown",
+                choice("fitzpatrick", &["unknown"]),
+                ConsultationRequired,
+                "Your skin type decides which peel is safe for you, so a provider will confirm \
+                 it at a complimentary consultation first (or take the skin quiz to work it \
+                 out).",
+                &["§5", "§6", "S60", "S88"],
+            ),
+            // §5 peel "Pregnancy: CR (suggested)".
             rule(
                 "chemical-peel.elig.pregnant",
                 yes("pregnant"),
@@ -343,7 +404,8 @@ pub(super) fn chemical_peel() -> Protocol {
                 "From today, stop retinoids on the area and skip waxing or hair-removal \
                  creams there.",
                 PEEL,
-            ),
+            )
+            .required(),
             step(
                 "chemical-peel.after.flaking",
                 After,
@@ -371,5 +433,6 @@ pub(super) fn chemical_peel() -> Protocol {
             PEEL,
         )),
         red_flags: None,
+        lead_time_days: None,
     }
 }

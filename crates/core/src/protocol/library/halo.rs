@@ -1,15 +1,18 @@
 //! Halo hybrid fractional laser (Sciton): PROTOCOLS.md §1 (device, downtime, series), §2
 //! (pre-care windows), §3 (contraindications), §4 (after-care, red flags, check-ins).
 //!
-//! DESIGN.md fixes the screening: exactly these eight required questions, so a booking that
-//! answers them is complete. The retinoid window is the product owner's 14 days (DESIGN.md),
+//! DESIGN.md names eight required questions halo asks at least; the rules below add the rest
+//! of §3 (and `fitzpatrick`), and the screening is generated from them. The retinoid window is the product owner's 14 days (DESIGN.md),
 //! inside the sourced 2-21 day spread of §2.
 
-use super::{Retry, Step, between, downtime_range, prep, q, rule, sources, step, within, yes};
+use super::{
+    ACTIVE_LESION_RETRY_DAYS, Retry, Step, between, choice, downtime_range, prep, rule, sources,
+    step, within, yes,
+};
 use crate::protocol::{Period, Phase, Protocol, RedFlags, RuleOutcome, Series};
 
 use Phase::{After, Before, CheckIn, Day};
-use RuleOutcome::{Caution, ConsultationRequired, NotEligible};
+use RuleOutcome::{Caution, ConsultationRequired, NotEligible, Reschedule};
 
 const COLD_SORES: &str = "If you get cold sores:";
 
@@ -23,16 +26,7 @@ pub(super) const RED_FLAGS: &str = "Call us if you notice cloudy or pus-like dra
 
 pub(super) fn protocol() -> Protocol {
     Protocol {
-        screening: vec![
-            q::pregnant(),
-            q::isotretinoin(),
-            q::retinoid(),
-            q::tan(),
-            q::cold_sores(),
-            q::active_infection(),
-            q::keloid(),
-            q::melasma(),
-        ],
+        screening: Vec::new(),
         series: Some(Series {
             sessions: 2,
             min_interval_weeks: 4,
@@ -70,11 +64,20 @@ pub(super) fn protocol() -> Protocol {
             text: RED_FLAGS.to_owned(),
             sources: sources(&["§4", "S20", "S41", "S46", "S48"]),
         }),
+        lead_time_days: None,
     }
 }
 
+/// §3 for Halo, one rule per row (§2 where the row comes from the pre-care table). The
+/// screening is generated from these rules (plus the retinoid prep window and the cold-sore
+/// care steps), so each row below has its question.
+#[expect(
+    clippy::too_many_lines,
+    reason = "a data table: one entry per PROTOCOLS.md row"
+)]
 fn rules() -> Vec<crate::protocol::Rule> {
     vec![
+        // §3 "Pregnant" NE and "Breastfeeding" NE (one question covers both).
         rule(
             "halo.elig.pregnant",
             yes("pregnant"),
@@ -83,6 +86,43 @@ fn rules() -> Vec<crate::protocol::Rule> {
              welcome to book a complimentary consultation to plan ahead.",
             &["§3", "S9", "S37", "S47b", "S97"],
         ),
+        // §3 "trying to conceive" CR.
+        rule(
+            "halo.elig.trying_to_conceive",
+            yes("trying_to_conceive"),
+            ConsultationRequired,
+            "Because you're trying to become pregnant, a provider would like to talk timing \
+             through with you at a complimentary consultation first.",
+            &["§3", "S9", "S37", "S47b", "S97"],
+        ),
+        // §3 Fitzpatrick V-VI CR; "I don't know" needs the provider to assess it in person.
+        rule(
+            "halo.elig.fitzpatrick_v_vi",
+            choice("fitzpatrick", &["V", "VI"]),
+            ConsultationRequired,
+            "For skin types V and VI a provider sets the laser up for your skin in person, so \
+             please start with a complimentary consultation.",
+            &["§3", "S43", "S44", "S45"],
+        ),
+        rule(
+            "halo.elig.fitzpatrick_unknown",
+            choice("fitzpatrick", &["unknown"]),
+            ConsultationRequired,
+            "Your skin type decides how Halo is set up, so a provider will confirm it with you \
+             at a complimentary consultation first (or take the skin quiz to work it out).",
+            &["§3", "§6", "S43", "S88", "S90"],
+        ),
+        // §3 Fitzpatrick IV CAU.
+        rule(
+            "halo.caution.fitzpatrick_iv",
+            choice("fitzpatrick", &["IV"]),
+            Caution,
+            "Skin type IV has a higher chance of dark patches after laser treatment, so your \
+             provider will use gentler settings, may do a test spot first and may suggest \
+             skin-lightening care before and after. More sessions may be needed.",
+            &["§3", "S26", "S43", "S44", "S45"],
+        ),
+        // §2/§3 isotretinoin < 6 mo NE (clinic may relax to CR).
         rule(
             "halo.elig.isotretinoin_6_months",
             within("isotretinoin_last_dose", Period::Months(6)),
@@ -92,6 +132,7 @@ fn rules() -> Vec<crate::protocol::Rule> {
              please don't change any medicine without your prescriber.",
             &["§2", "§3", "S30", "S31", "S36"],
         ),
+        // §2/§3 isotretinoin 6-12 mo CR.
         rule(
             "halo.elig.isotretinoin_12_months",
             between(
@@ -104,25 +145,40 @@ fn rules() -> Vec<crate::protocol::Rule> {
              see you at a complimentary consultation before your first Halo session.",
             &["§2", "§3", "S21", "S26"],
         ),
+        // §2/§3 sunburn or fresh tan: reschedule (NE until faded, >= 14 d).
         rule(
             "halo.elig.tan_or_sunburn",
             yes("recent_tan_or_sunburn"),
-            NotEligible,
+            Reschedule,
             "Tanned or sunburned skin can burn or darken with laser treatment. Please book \
              once it has completely faded, at least 14 days from now, and keep the area out \
              of the sun until then.",
             &["§2", "§3", "S15", "S26", "S37"],
         )
         .retry_after(Period::Days(14)),
+        // §2/§3 active infection, wound, HSV lesion, inflamed acne, dermatitis: reschedule
+        // once healed. PROTOCOLS gives no healing time: the date is the platform's earliest
+        // re-ask (clinic-editable), and the client answers the question again when booking.
         rule(
             "halo.elig.active_infection",
             yes("active_infection"),
-            NotEligible,
+            Reschedule,
             "We can't treat skin with an active cold sore, infection, open wound, inflamed \
              acne or rash. Please book again once it has fully healed, and see your doctor if \
              it isn't getting better.",
             &["§2", "§3", "S38", "S42", "S48", "S49", "S97"],
+        )
+        .retry_after(Period::Days(ACTIVE_LESION_RETRY_DAYS)),
+        // §2/§3 neurotoxin/filler in the last 14 d: reschedule to >= +14 d.
+        rule(
+            "halo.elig.recent_injectable",
+            within("injectable_last_date", Period::Days(14)),
+            Reschedule,
+            "Neurotoxin or filler injections need at least 14 days before a laser session, so \
+             your earliest date is 14 days after your last injection.",
+            &["§2", "§3", "S15", "S36"],
         ),
+        // §3 keloid CR.
         rule(
             "halo.elig.keloid",
             yes("keloid_history"),
@@ -131,6 +187,7 @@ fn rules() -> Vec<crate::protocol::Rule> {
              complimentary consultation before any laser treatment.",
             &["§3", "S38", "S47b", "S97"],
         ),
+        // §1/§3 melasma CR.
         rule(
             "halo.elig.melasma",
             yes("melasma"),
@@ -139,6 +196,81 @@ fn rules() -> Vec<crate::protocol::Rule> {
              treatment with you at a complimentary consultation first.",
             &["§1", "§3", "S5", "S69"],
         ),
+        // §3 autoimmune / connective-tissue disease, immunosuppression CR.
+        rule(
+            "halo.elig.immune",
+            yes("immune_condition"),
+            ConsultationRequired,
+            "Conditions and medicines that affect the immune system can change how skin heals, \
+             so a provider would like to see you at a complimentary consultation first.",
+            &["§3", "S26", "S42", "S47b"],
+        ),
+        // §3 poorly controlled diabetes, prior facial radiotherapy CR.
+        rule(
+            "halo.elig.diabetes_or_radiotherapy",
+            yes("diabetes_or_radiotherapy"),
+            ConsultationRequired,
+            "Diabetes that is hard to control, or radiotherapy to the face, can slow healing, \
+             so a provider would like to see you at a complimentary consultation first.",
+            &["§3", "S97"],
+        ),
+        // §3 active psoriasis or vitiligo (Koebner) CR.
+        rule(
+            "halo.elig.psoriasis_or_vitiligo",
+            yes("psoriasis_or_vitiligo"),
+            ConsultationRequired,
+            "Psoriasis and vitiligo can flare where skin is treated, so a provider would like \
+             to see you at a complimentary consultation first.",
+            &["§3", "S42"],
+        ),
+        // §2/§3 prescription anticoagulant, bleeding disorder CR.
+        rule(
+            "halo.elig.anticoagulant",
+            yes("anticoagulant"),
+            ConsultationRequired,
+            "Because of your blood thinner or bleeding disorder, a provider will plan your \
+             treatment with you at a complimentary consultation. Please don't stop any \
+             medicine; ask your prescriber.",
+            &["§2", "§3", "S18", "S21"],
+        ),
+        // §2/§3 photosensitizing medication CR.
+        rule(
+            "halo.elig.photosensitizing",
+            yes("photosensitizing_medication"),
+            ConsultationRequired,
+            "Some medicines make skin more sensitive to light, so a provider would like to go \
+             through yours at a complimentary consultation. Please don't stop any medicine \
+             without your prescriber.",
+            &["§2", "§3", "S36", "S47", "S51", "S67"],
+        ),
+        // §2/§3 oral corticosteroids CR.
+        rule(
+            "halo.elig.oral_steroids",
+            yes("oral_steroids"),
+            ConsultationRequired,
+            "Steroid tablets can affect healing, so a provider would like to see you at a \
+             complimentary consultation first. Please don't stop any medicine without your \
+             prescriber.",
+            &["§2", "§3", "S38", "S51"],
+        ),
+        // §3 unrealistic expectations / body dysmorphic concerns CR.
+        rule(
+            "halo.elig.appearance_concerns",
+            yes("appearance_concerns"),
+            ConsultationRequired,
+            "A provider would like to talk through what Halo can and can't do for you at a \
+             complimentary consultation first.",
+            &["§3", "S42"],
+        ),
+        // §3 age < 18 CR (platform policy; PROTOCOLS gives no source).
+        rule(
+            "halo.elig.under_18",
+            yes("under_18"),
+            ConsultationRequired,
+            "Clients under 18 start with a complimentary consultation.",
+            &["§3"],
+        ),
+        // §2/§3 recurrent cold sores (no active lesion): CAU + antiviral steps.
         rule(
             "halo.caution.cold_sores",
             yes("cold_sore_history"),
@@ -223,7 +355,8 @@ fn before() -> Vec<crate::protocol::CareRule> {
             "Stop AHA, BHA and other acid products, benzoyl peroxide, scrubs and exfoliating \
              tools on the area.",
             &["§2", "S17", "S18", "S36", "S51"],
-        ),
+        )
+        .required(),
         step(
             "halo.pre.hair_removal",
             Before,
@@ -232,7 +365,8 @@ fn before() -> Vec<crate::protocol::CareRule> {
             "Skip waxing, depilatory creams, electrolysis and threading on the area from today.",
             &["§2", "S17", "S18", "S19"],
         )
-        .quiet(),
+        .quiet()
+        .required(),
         step(
             "halo.pre.medicines",
             Before,
@@ -243,7 +377,8 @@ fn before() -> Vec<crate::protocol::CareRule> {
              doxycycline), tell us and ask your prescriber or pharmacist before pausing \
              anything. Never stop a prescribed medicine on your own.",
             &["§2", "S15", "S18", "S36", "S47", "S51", "S67"],
-        ),
+        )
+        .required(),
         step(
             "halo.pre.alcohol",
             Before,

@@ -4,11 +4,11 @@
 //! Reminder dates for advice the sources give without a number ("for several days before")
 //! are scheduling choices, not clinical windows: the text keeps the sourced wording.
 
-use super::{Step, downtime_range, q, question, rule, step, yes};
-use crate::protocol::{AnswerKind, Phase, Protocol, RuleOutcome};
+use super::{ACTIVE_LESION_RETRY_DAYS, Retry, Step, downtime_range, rule, step, yes};
+use crate::protocol::{Period, Phase, Protocol, RuleOutcome};
 
 use Phase::{After, Before, CheckIn};
-use RuleOutcome::{Caution, ConsultationRequired, NotEligible};
+use RuleOutcome::{Caution, ConsultationRequired, NotEligible, Reschedule};
 
 const TOXIN: &[&str] = &["§5", "S74", "S75", "S76", "S101"];
 const FILLER: &[&str] = &[
@@ -18,21 +18,7 @@ const SKINCARE: &[&str] = &["§5", "S50", "S82", "S83"];
 
 pub(super) fn neuromodulator() -> Protocol {
     Protocol {
-        screening: vec![
-            q::pregnant(),
-            question(
-                "neuromuscular_condition",
-                AnswerKind::YesNo,
-                "Do you have a nerve or muscle condition such as myasthenia gravis, \
-                 Lambert-Eaton syndrome or multiple sclerosis?",
-            ),
-            question(
-                "toxin_allergy",
-                AnswerKind::YesNo,
-                "Have you ever had an allergic reaction to a botulinum toxin product (such as \
-                 Botox) or to albumin?",
-            ),
-        ],
+        screening: Vec::new(),
         rules: vec![
             rule(
                 "neuromodulator.elig.pregnant",
@@ -113,17 +99,7 @@ pub(super) fn neuromodulator() -> Protocol {
 
 pub(super) fn dermal_filler() -> Protocol {
     Protocol {
-        screening: vec![
-            q::pregnant(),
-            q::active_infection(),
-            question(
-                "lidocaine_allergy",
-                AnswerKind::YesNo,
-                "Are you allergic to lidocaine or other local anesthetics?",
-            ),
-            q::immune_condition(),
-            q::cold_sores(),
-        ],
+        screening: Vec::new(),
         rules: vec![
             rule(
                 "dermal-filler.elig.pregnant",
@@ -136,11 +112,12 @@ pub(super) fn dermal_filler() -> Protocol {
             rule(
                 "dermal-filler.elig.active_infection",
                 yes("active_infection"),
-                NotEligible,
+                Reschedule,
                 "We can't inject where there's an infection or inflammation. Please book again \
                  once it has fully healed.",
                 FILLER,
-            ),
+            )
+            .retry_after(Period::Days(ACTIVE_LESION_RETRY_DAYS)),
             rule(
                 "dermal-filler.elig.lidocaine",
                 yes("lidocaine_allergy"),
@@ -155,6 +132,15 @@ pub(super) fn dermal_filler() -> Protocol {
                 ConsultationRequired,
                 "With a condition or medicine that affects your immune system, a provider \
                  would like to see you at a complimentary consultation first.",
+                FILLER,
+            ),
+            // §5 filler CR: "multiple drug allergies".
+            rule(
+                "dermal-filler.elig.drug_allergies",
+                yes("drug_allergies"),
+                ConsultationRequired,
+                "Because you're allergic to several medicines, a provider would like to check \
+                 the products with you at a complimentary consultation first.",
                 FILLER,
             ),
             rule(
@@ -250,7 +236,7 @@ pub(super) fn dermal_filler() -> Protocol {
 
 pub(super) fn medical_grade_skincare() -> Protocol {
     Protocol {
-        screening: vec![q::pregnant()],
+        screening: Vec::new(),
         rules: vec![rule(
             "medical-grade-skincare.elig.pregnant",
             yes("pregnant"),

@@ -2,11 +2,14 @@
 //! row; where sources disagree, the conservative end). Both are light-based, so tanned skin
 //! and pregnancy rule them out and darker skin types need a consultation first.
 
-use super::{Retry, Step, downtime_range, prep, q, question, rule, sources, step, within, yes};
-use crate::protocol::{AnswerKind, Period, Phase, Protocol, RuleOutcome, Series};
+use super::{
+    ACTIVE_LESION_RETRY_DAYS, Retry, Step, choice, downtime_range, prep, rule, sources, step,
+    within, yes,
+};
+use crate::protocol::{Period, Phase, Protocol, RuleOutcome, Series};
 
 use Phase::{After, Before};
-use RuleOutcome::{Caution, ConsultationRequired, NotEligible};
+use RuleOutcome::{Caution, ConsultationRequired, NotEligible, Reschedule};
 
 const IPL: &[&str] = &["§5", "S65", "S66", "S67", "S68", "S69"];
 const LHR: &[&str] = &["§5", "S31", "S44", "S70", "S71", "S71b", "S72", "S73"];
@@ -14,24 +17,7 @@ const LHR: &[&str] = &["§5", "S31", "S44", "S70", "S71", "S71b", "S72", "S73"];
 #[expect(clippy::too_many_lines, reason = "a data table: one entry per rule")]
 pub(super) fn ipl_photofacial() -> Protocol {
     Protocol {
-        screening: vec![
-            q::pregnant(),
-            q::isotretinoin(),
-            q::retinoid(),
-            q::tan(),
-            q::active_infection(),
-            question(
-                "photosensitizing_medication",
-                AnswerKind::YesNo,
-                "Do you take a medicine or supplement that makes your skin sensitive to light \
-                 (such as doxycycline, minocycline or St John's wort)?",
-            ),
-            q::darker_skin_type(),
-            q::keloid(),
-            q::melasma(),
-            q::anticoagulant(),
-            q::cold_sores(),
-        ],
+        screening: Vec::new(),
         series: Some(Series {
             sessions: 4,
             min_interval_weeks: 4,
@@ -58,7 +44,7 @@ pub(super) fn ipl_photofacial() -> Protocol {
             rule(
                 "ipl-photofacial.elig.tan",
                 yes("recent_tan_or_sunburn"),
-                NotEligible,
+                Reschedule,
                 "Tanned or sunburned skin can burn or darken with IPL. Please book once it has \
                  completely faded, at least 6 weeks from now, and keep the area out of the sun \
                  until then.",
@@ -68,11 +54,12 @@ pub(super) fn ipl_photofacial() -> Protocol {
             rule(
                 "ipl-photofacial.elig.active_infection",
                 yes("active_infection"),
-                NotEligible,
+                Reschedule,
                 "We can't treat skin with an active cold sore, infection or rash. Please book \
                  again once it has fully healed.",
                 IPL,
-            ),
+            )
+            .retry_after(Period::Days(ACTIVE_LESION_RETRY_DAYS)),
             rule(
                 "ipl-photofacial.elig.photosensitizing",
                 yes("photosensitizing_medication"),
@@ -82,13 +69,51 @@ pub(super) fn ipl_photofacial() -> Protocol {
                  complimentary consultation.",
                 IPL,
             ),
+            // §5 IPL NE: "Fitzpatrick VI".
             rule(
-                "ipl-photofacial.elig.darker_skin",
-                yes("darker_skin_type"),
+                "ipl-photofacial.elig.fitzpatrick_vi",
+                choice("fitzpatrick", &["VI"]),
+                NotEligible,
+                "IPL doesn't suit skin type VI: the light is absorbed by the skin's own pigment \
+                 and can burn or mark it. A complimentary consultation can look at other \
+                 options.",
+                IPL,
+            ),
+            // §5 IPL CR: "Fitzpatrick IV–V (suggested)"; unknown type: assess first.
+            rule(
+                "ipl-photofacial.elig.fitzpatrick_iv_v",
+                choice("fitzpatrick", &["IV", "V", "unknown"]),
                 ConsultationRequired,
-                "IPL settings depend closely on skin type, and IPL doesn't suit the deepest \
-                 skin tones, so a provider would like to see your skin at a complimentary \
-                 consultation first.",
+                "IPL settings depend closely on skin type, so a provider would like to see your \
+                 skin at a complimentary consultation first.",
+                IPL,
+            ),
+            // §5 IPL NE: "light-triggered disease (lupus, porphyria)".
+            rule(
+                "ipl-photofacial.elig.light_sensitive_condition",
+                yes("light_sensitive_condition"),
+                NotEligible,
+                "Conditions that light can trigger, such as lupus or porphyria, rule out IPL. A \
+                 complimentary consultation can look at other options.",
+                IPL,
+            ),
+            // §5 IPL CR: "immunosuppression".
+            rule(
+                "ipl-photofacial.elig.immune",
+                yes("immune_condition"),
+                ConsultationRequired,
+                "Conditions and medicines that affect the immune system can change how skin \
+                 heals, so a provider would like to see you at a complimentary consultation \
+                 first.",
+                IPL,
+            ),
+            // §5 IPL CR: "skin-cancer history".
+            rule(
+                "ipl-photofacial.elig.skin_cancer",
+                yes("skin_cancer_history"),
+                ConsultationRequired,
+                "Because you've had skin cancer, a provider would like to look at your skin at a \
+                 complimentary consultation first.",
                 IPL,
             ),
             rule(
@@ -163,7 +188,8 @@ pub(super) fn ipl_photofacial() -> Protocol {
                  prescriber or pharmacist before pausing anything; never stop a prescribed \
                  medicine on your own.",
                 IPL,
-            ),
+            )
+            .required(),
             step(
                 "ipl-photofacial.pre.actives",
                 Before,
@@ -171,7 +197,8 @@ pub(super) fn ipl_photofacial() -> Protocol {
                 "Stop retinoids and acids",
                 "From today, stop retinoids and exfoliating acids on the area.",
                 IPL,
-            ),
+            )
+            .required(),
             step(
                 "ipl-photofacial.pre.antiviral",
                 Before,
@@ -221,21 +248,13 @@ pub(super) fn ipl_photofacial() -> Protocol {
             IPL,
         )),
         red_flags: None,
+        lead_time_days: None,
     }
 }
 
 pub(super) fn laser_hair_removal() -> Protocol {
     Protocol {
-        screening: vec![
-            q::pregnant(),
-            q::tan(),
-            q::darker_skin_type(),
-            question(
-                "light_hair",
-                AnswerKind::YesNo,
-                "Is the hair you want treated blonde, grey, white or red?",
-            ),
-        ],
+        screening: Vec::new(),
         series: Some(Series {
             sessions: 6,
             min_interval_weeks: 4,
@@ -254,17 +273,19 @@ pub(super) fn laser_hair_removal() -> Protocol {
             rule(
                 "laser-hair-removal.elig.tan",
                 yes("recent_tan_or_sunburn"),
-                NotEligible,
+                Reschedule,
                 "Laser can burn or mark tanned skin. Please book once your tan or sunburn has \
                  completely faded, at least 6 weeks from now.",
                 LHR,
             )
             .retry_after(Period::Weeks(6)),
+            // §5 LHR CR: "Fitzpatrick IV–VI (long-pulsed Nd:YAG, conservative settings)";
+            // unknown type: assess first.
             rule(
-                "laser-hair-removal.elig.darker_skin",
-                yes("darker_skin_type"),
+                "laser-hair-removal.elig.fitzpatrick",
+                choice("fitzpatrick", &["IV", "V", "VI", "unknown"]),
                 ConsultationRequired,
-                "Darker skin types need a specific laser and adjusted settings, so a provider \
+                "Skin types IV to VI need a specific laser and adjusted settings, so a provider \
                  would like to see your skin at a complimentary consultation first.",
                 LHR,
             ),
@@ -308,6 +329,7 @@ pub(super) fn laser_hair_removal() -> Protocol {
                  laser treatments there.",
                 LHR,
             )
+            .required()
             .quiet(),
             step(
                 "laser-hair-removal.pre.self_tanner",
@@ -355,5 +377,6 @@ pub(super) fn laser_hair_removal() -> Protocol {
             LHR,
         )),
         red_flags: None,
+        lead_time_days: None,
     }
 }

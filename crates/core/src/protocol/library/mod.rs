@@ -11,11 +11,18 @@ mod face;
 mod halo;
 mod injectables;
 mod light;
+pub mod questions;
 
 use super::{
-    AnswerKind, CareRule, Condition, Downtime, Period, Phase, PrepWindow, Protocol, Rule,
-    RuleOutcome, ScreeningQuestion, StepCondition,
+    CareRule, Condition, Downtime, Period, Phase, PrepWindow, Protocol, Rule, RuleOutcome,
+    StepCondition,
 };
+
+/// Days before a client with an active lesion (cold sore, infection, open wound, inflamed acne,
+/// rash) may book again. PROTOCOLS.md §2/§3 say "until healed" without a number: this is the
+/// platform's earliest re-ask, not a clinical window; the client answers the question again
+/// when booking, and a clinic may edit it per rule.
+pub const ACTIVE_LESION_RETRY_DAYS: u32 = 7;
 
 /// The demo catalog's service slugs, in display order.
 pub const SLUGS: &[&str] = &[
@@ -34,7 +41,7 @@ pub const SLUGS: &[&str] = &[
 /// The protocol of a demo service; `None` for an unknown slug. The complimentary
 /// consultation has no screening and no rules.
 pub fn for_service(slug: &str) -> Option<Protocol> {
-    Some(match slug {
+    let mut p = match slug {
         "halo" => halo::protocol(),
         "consultation" => Protocol::default(),
         "hydrafacial" => face::hydrafacial(),
@@ -46,7 +53,33 @@ pub fn for_service(slug: &str) -> Option<Protocol> {
         "dermal-filler" => injectables::dermal_filler(),
         "medical-grade-skincare" => injectables::medical_grade_skincare(),
         _ => return None,
-    })
+    };
+    generate_screening(&mut p);
+    Some(p)
+}
+
+/// Sets `p.screening` to the questions its rules, prep windows and care conditions read, in
+/// the order they are first read (rules first). An id with no question in
+/// [`questions::by_id`] is left out, which [`Protocol::validate`] then reports.
+pub fn generate_screening(p: &mut Protocol) {
+    let mut ids: Vec<&str> = Vec::new();
+    let read = p
+        .rules
+        .iter()
+        .map(|r| r.when.question())
+        .chain(p.prep_windows.iter().map(|w| w.question.as_str()))
+        .chain(
+            p.care
+                .iter()
+                .filter_map(|c| c.only_if.as_ref().map(|o| o.question.as_str())),
+        );
+    for id in read {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let screening = ids.into_iter().filter_map(questions::by_id).collect();
+    p.screening = screening;
 }
 
 /// Typical social downtime of a demo service in days (the conservative end of its range).
@@ -65,15 +98,6 @@ fn sources(ids: &[&str]) -> Vec<String> {
     ids.iter().map(|s| (*s).to_owned()).collect()
 }
 
-fn question(id: &str, kind: AnswerKind, text: &str) -> ScreeningQuestion {
-    ScreeningQuestion {
-        id: id.to_owned(),
-        question: text.to_owned(),
-        kind,
-        required: true,
-    }
-}
-
 fn yes(question: &str) -> Condition {
     Condition::Yes {
         question: question.to_owned(),
@@ -85,6 +109,14 @@ fn within(question: &str, less_than: Period) -> Condition {
         question: question.to_owned(),
         at_least: None,
         less_than,
+    }
+}
+
+/// A choice question answered with one of `values`.
+fn choice(question: &str, values: &[&str]) -> Condition {
+    Condition::Choice {
+        question: question.to_owned(),
+        any_of: values.iter().map(|v| (*v).to_owned()).collect(),
     }
 }
 
@@ -127,6 +159,7 @@ fn step(id: &str, phase: Phase, from: i32, title: &str, detail: &str, src: &[&st
         title: title.to_owned(),
         detail: detail.to_owned(),
         remind: true,
+        required: false,
         only_if: None,
         sources: sources(src),
     }
@@ -139,6 +172,8 @@ trait Step {
     fn quiet(self) -> Self;
     /// Only for clients who answered yes to `question`.
     fn only_if(self, question: &str, note: &str) -> Self;
+    /// A pre-care step the treatment depends on: it sets the service's lead time.
+    fn required(self) -> Self;
 }
 
 impl Step for CareRule {
@@ -148,6 +183,10 @@ impl Step for CareRule {
     }
     fn quiet(mut self) -> Self {
         self.remind = false;
+        self
+    }
+    fn required(mut self) -> Self {
+        self.required = true;
         self
     }
     fn only_if(mut self, question: &str, note: &str) -> Self {
@@ -177,94 +216,6 @@ fn downtime_range(min_days: u32, max_days: u32, note: &str, src: &[&str]) -> Dow
         max_days,
         note: note.to_owned(),
         sources: sources(src),
-    }
-}
-
-// ---- screening questions shared by several services (same id, same words) ----
-
-mod q {
-    use super::{AnswerKind, ScreeningQuestion, question};
-
-    pub fn pregnant() -> ScreeningQuestion {
-        question(
-            "pregnant",
-            AnswerKind::YesNo,
-            "Are you pregnant or breastfeeding?",
-        )
-    }
-    pub fn isotretinoin() -> ScreeningQuestion {
-        question(
-            "isotretinoin_last_dose",
-            AnswerKind::Date,
-            "When did you last take isotretinoin (for example Accutane)? Leave empty if never.",
-        )
-    }
-    pub fn retinoid() -> ScreeningQuestion {
-        question(
-            "retinoid_last_used",
-            AnswerKind::Date,
-            "When did you last use a retinoid on the area (retinol, tretinoin, adapalene)? \
-             Leave empty if never.",
-        )
-    }
-    pub fn tan() -> ScreeningQuestion {
-        question(
-            "recent_tan_or_sunburn",
-            AnswerKind::YesNo,
-            "Do you have a tan (including self-tanner) or a sunburn on the area, or have you \
-             had one in the last 14 days?",
-        )
-    }
-    pub fn cold_sores() -> ScreeningQuestion {
-        question(
-            "cold_sore_history",
-            AnswerKind::YesNo,
-            "Do you get cold sores?",
-        )
-    }
-    pub fn active_infection() -> ScreeningQuestion {
-        question(
-            "active_infection",
-            AnswerKind::YesNo,
-            "Do you have an active cold sore, infection, open wound, inflamed acne or rash on \
-             the area right now?",
-        )
-    }
-    pub fn keloid() -> ScreeningQuestion {
-        question(
-            "keloid_history",
-            AnswerKind::YesNo,
-            "Have you ever had keloid or raised scars?",
-        )
-    }
-    pub fn melasma() -> ScreeningQuestion {
-        question(
-            "melasma",
-            AnswerKind::YesNo,
-            "Have you been told you have melasma?",
-        )
-    }
-    pub fn anticoagulant() -> ScreeningQuestion {
-        question(
-            "anticoagulant",
-            AnswerKind::YesNo,
-            "Do you take a prescription blood thinner, or have a bleeding disorder?",
-        )
-    }
-    pub fn immune_condition() -> ScreeningQuestion {
-        question(
-            "immune_condition",
-            AnswerKind::YesNo,
-            "Do you have an autoimmune or connective-tissue disease (such as lupus or \
-             scleroderma), or take medicine that weakens your immune system?",
-        )
-    }
-    pub fn darker_skin_type() -> ScreeningQuestion {
-        question(
-            "darker_skin_type",
-            AnswerKind::YesNo,
-            "Does your skin rarely or never burn and tan deeply (skin types IV to VI)?",
-        )
     }
 }
 

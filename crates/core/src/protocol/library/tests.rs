@@ -91,8 +91,7 @@ fn halo_asks_designs_questions_all_required() {
         ("keloid_history", AnswerKind::YesNo),
         ("melasma", AnswerKind::YesNo),
     ];
-    // Exactly these: DESIGN.md's sample booking answers these eight and must be complete.
-    assert_eq!(p.screening.len(), expected.len());
+    // At least these (DESIGN.md), all required, plus the rest of PROTOCOLS.md §3.
     for (id, kind) in expected {
         let q = p.question(id).unwrap_or_else(|| panic!("halo asks {id}"));
         assert_eq!(q.kind, kind, "{id}");
@@ -146,7 +145,14 @@ fn client_text_never_gives_doses_and_routes_medicines_to_the_prescriber() {
             .chain(p.care.iter().map(|c| c.detail.as_str()));
         for t in texts {
             let lower = t.to_lowercase();
-            for unit in [" mg", "mg ", "milligram", "tablet", "twice daily for"] {
+            for unit in [
+                " mg",
+                "mg ",
+                "milligram",
+                "tablet,",
+                "tablets a day",
+                "twice daily for",
+            ] {
                 assert!(!lower.contains(unit), "{slug}: dose-like text: {t}");
             }
             if lower.contains("antiviral") || lower.contains("blood thinner") {
@@ -174,7 +180,12 @@ fn protocols_round_trip_through_json_and_old_json_still_loads() {
 fn rule_json_reads_like_protocols_section_8() {
     let p = for_service("halo").unwrap();
     let json = serde_json::to_value(&p).unwrap();
-    let iso = &json["rules"][1];
+    let iso = json["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "halo.elig.isotretinoin_6_months")
+        .unwrap();
     assert_eq!(iso["id"], "halo.elig.isotretinoin_6_months");
     assert_eq!(iso["when"]["kind"], "date_within");
     assert_eq!(iso["when"]["less_than"]["months"], 6);

@@ -77,6 +77,9 @@ pub struct Draft {
     /// token.
     pub series: String,
     pub series_token: String,
+    /// "I need to look presentable on ..." (`YYYY-MM-DD` as typed): the date step leaves out
+    /// days whose downtime would cover it.
+    pub presentable_on: String,
 }
 
 /// Longest notes accepted back into the form (the booking allows 2,000 characters).
@@ -106,7 +109,13 @@ impl Draft {
         Self {
             service: word(f.get("service"), 80),
             about: word(f.get("about"), 80),
-            from: word(f.get("from"), 20),
+            // Not a date: the date step's `from` (pager, "book from") is not carried.
+            from: f
+                .iter()
+                .filter(|(k, v)| k == "from" && v.parse::<Date>().is_err())
+                .map(|(_, v)| word(v, 20))
+                .next()
+                .unwrap_or_default(),
             quiz: tidy(f.get("quiz"), 600),
             screening,
             start: tidy(f.get("start"), 40),
@@ -121,6 +130,7 @@ impl Draft {
             token: word(f.get("token"), 100),
             series: word(f.get("series"), 40),
             series_token: word(f.get("series_token"), 100),
+            presentable_on: tidy(f.get("presentable_on"), 10),
         }
     }
 
@@ -137,6 +147,7 @@ impl Draft {
                 (AnswerKind::YesNo, "no") => Value::Bool(false),
                 (AnswerKind::Date, "never") => Value::Null,
                 (AnswerKind::Date, d) if !d.is_empty() => Value::String(d.to_owned()),
+                (AnswerKind::Choice, c) if q.has_option(c) => Value::String(c.to_owned()),
                 _ => continue,
             };
             m.insert(q.id.clone(), value);
@@ -178,6 +189,7 @@ impl Draft {
         push("notes", &self.notes);
         push("consent", if self.consent { "true" } else { "" });
         push("attempt", &self.attempt);
+        push("presentable_on", &self.presentable_on);
         out
     }
 }
@@ -188,11 +200,19 @@ pub struct DateParts {
     pub month: String,
     pub day: String,
     pub year: String,
+    /// The "Never" box (`screening.<id>.never`): an explicit "never / not applicable".
+    pub never: bool,
 }
 
 impl DateParts {
-    /// The parts of a carried `YYYY-MM-DD` value (empty for `never` or nothing).
+    /// The parts of a carried `YYYY-MM-DD` value (empty for nothing; `never` ticks the box).
     pub fn of(carried: &str) -> Self {
+        if carried == "never" {
+            return Self {
+                never: true,
+                ..Self::default()
+            };
+        }
         carried
             .parse::<Date>()
             .ok()
@@ -201,6 +221,7 @@ impl DateParts {
                 month: d.month().to_string(),
                 day: d.day().to_string(),
                 year: d.year().to_string(),
+                never: false,
             })
             .unwrap_or_default()
     }
@@ -233,25 +254,41 @@ pub fn read_answers(
                 _ if q.required => errors.push(field, "Answer yes or no"),
                 _ => {}
             },
+            AnswerKind::Choice => match f.get(&field) {
+                v if q.has_option(v) => {
+                    values.insert(q.id.clone(), v.to_owned());
+                }
+                _ if q.required => errors.push(field, "Choose one of the options"),
+                _ => {}
+            },
             AnswerKind::Date => {
                 let p = DateParts {
                     month: tidy(f.get(&format!("{field}.month")), 4),
                     day: tidy(f.get(&format!("{field}.day")), 4),
                     year: tidy(f.get(&format!("{field}.year")), 6),
+                    never: f.get(&format!("{field}.never")) == "yes",
                 };
-                if p.is_empty() {
-                    values.insert(q.id.clone(), "never".to_owned());
-                } else {
-                    match date_of(&p) {
+                // Empty is "not answered", never "never": the client ticks "Never" for that.
+                match (p.is_empty(), p.never) {
+                    (true, true) => {
+                        values.insert(q.id.clone(), "never".to_owned());
+                    }
+                    (true, false) if q.required => errors.push(
+                        field,
+                        "Enter the date with the month, day and 4-digit year, or tick \"Never\"",
+                    ),
+                    (true, false) => {}
+                    (false, true) => errors.push(field, "Enter a date or tick \"Never\", not both"),
+                    (false, false) => match date_of(&p) {
                         Some(d) => {
                             values.insert(q.id.clone(), d.to_string());
                         }
                         None => errors.push(
                             field,
-                            "Enter a real date with the month, day and 4-digit year, or leave \
-                             all three empty if never",
+                            "Enter a real date with the month, day and 4-digit year, or tick \
+                             \"Never\"",
                         ),
-                    }
+                    },
                 }
                 parts.insert(q.id.clone(), p);
             }
@@ -278,6 +315,7 @@ mod tests {
             question: format!("{id}?"),
             kind,
             required: true,
+            options: Vec::new(),
         };
         Protocol {
             screening: vec![
@@ -313,11 +351,22 @@ mod tests {
     }
 
     #[test]
-    fn empty_dates_mean_never_and_bad_ones_are_named() {
+    fn empty_dates_are_unanswered_never_is_ticked_and_bad_ones_are_named() {
         let p = protocol();
+        // Changed (issue 12): an empty date used to mean "never"; now it is not answered.
         let (values, _, errors) = read_answers(&Fields::parse(b"x=1"), &p);
+        assert!(!values.contains_key("retinoid_last_used"));
+        assert_eq!(errors.errors.len(), 2, "both questions are unanswered");
+        assert!(errors.message_for("screening.retinoid_last_used").is_some());
+        let (values, _, _) = read_answers(
+            &Fields::parse(b"screening.retinoid_last_used.never=yes"),
+            &p,
+        );
         assert_eq!(values["retinoid_last_used"], "never");
-        assert_eq!(errors.errors.len(), 1, "the yes/no question is missing");
+        let body = b"screening.retinoid_last_used.never=yes&screening.retinoid_last_used.month=2\
+                     &screening.retinoid_last_used.day=3&screening.retinoid_last_used.year=2026";
+        let (_, _, errors) = read_answers(&Fields::parse(body), &p);
+        assert!(errors.message_for("screening.retinoid_last_used").is_some());
         let body = b"screening.pregnant=yes&screening.retinoid_last_used.month=2\
                      &screening.retinoid_last_used.day=30&screening.retinoid_last_used.year=2026";
         let (_, _, errors) = read_answers(&Fields::parse(body), &p);

@@ -90,6 +90,8 @@ struct ConfirmedPage {
     next_sessions: Vec<String>,
     series: Option<(u32, u32)>,
     next: Option<NextSession>,
+    /// Advisory prep steps the date no longer leaves the full time for.
+    missed: Vec<crate::views::MissedStep>,
 }
 
 /// The form that starts booking a series' next session (the flow's `next` step).
@@ -192,6 +194,7 @@ async fn confirmation(
         embed,
         next_sessions,
         series,
+        missed: crate::views::missed_prep(&clinic, &a),
     };
     respond(
         app,
@@ -413,6 +416,20 @@ fn flow(a: &Appointment) -> Flow {
     }
 }
 
+/// The page for a booking whose stored answers can't be re-checked: it can't be moved
+/// online (fail closed); the clinic will call.
+fn unreadable(app: &AppState) -> PageError {
+    PageError::new(
+        StatusCode::CONFLICT,
+        "We can't move this booking online",
+        &format!(
+            "We can't re-check your screening answers online, so this booking can't be moved \
+             here. The clinic will call you to arrange a new time; you can also call us on {}.",
+            app.clinic().info.phone
+        ),
+    )
+}
+
 /// What moving `a` may offer: its service and location, dates from the prep windows of its
 /// stored answers (today when none were stored).
 fn subject<'c>(
@@ -430,10 +447,15 @@ fn subject<'c>(
     let mut earliest = today;
     let mut waits = Vec::new();
     let mut refusal = None;
-    if let Some(answers) = crate::api::answers_of(app, clinic, a) {
+    let stored = match crate::api::stored_answers(app, a) {
+        crate::api::Stored::Unreadable => return Err(unreadable(app)),
+        crate::api::Stored::Answers(answers) => Some(answers),
+        crate::api::Stored::None => None,
+    };
+    if let Some(answers) = stored {
         let ev = evaluate(&service.protocol, &answers, today);
         match ev.outcome {
-            Outcome::Eligible => {
+            Outcome::Eligible | Outcome::RescheduleAfter => {
                 earliest = ev.earliest_start.unwrap_or(today);
                 waits = ev.waits;
             }
@@ -671,6 +693,22 @@ async fn save(
         Err(
             ChangeFailure::Booking(Failure::Store(e)) | ChangeFailure::Change(BookError::Store(e)),
         ) => Err(e.into()),
+        Err(ChangeFailure::Booking(Failure::Spacing(c))) => {
+            pick::date_page(
+                cx,
+                Some(c.blocked_until),
+                Some(format!(
+                    "{} You have another treatment booked on {}, so the first date we can offer \
+                     is {}.",
+                    c.text,
+                    slots::day_label_long(c.other_date),
+                    slots::day_label_long(c.blocked_until)
+                )),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(ChangeFailure::Booking(Failure::ScreeningUnreadable)) => Err(unreadable(cx.app)),
         Err(ChangeFailure::Booking(_)) => Err(PageError::internal("unexpected reschedule failure")),
         Err(ChangeFailure::Change(BookError::TooLate | BookError::NotChangeable(_))) => {
             too_late(cx.app, a, &d.token)

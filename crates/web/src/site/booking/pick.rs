@@ -166,6 +166,13 @@ struct DatePage {
     unavailable: Vec<String>,
     hidden_filter: Vec<(String, String)>,
     back: Back,
+    /// The downtime filter: the draft without it, the value as typed, its error, and the
+    /// service's downtime in days (0: no filter offered).
+    filter_hidden: Vec<(String, String)>,
+    presentable_on: String,
+    presentable_error: Option<String>,
+    downtime_days: u32,
+    presentable_label: Option<String>,
 }
 
 /// A date to jump to, as a button.
@@ -258,18 +265,33 @@ pub async fn date_page(
         exclude: s.exclude,
     };
     let found = slots::free(cx.app, &search, from, to).await?;
+    // "I need to look presentable on ...": days whose downtime covers that date are shown
+    // but not offered (the same rule as the API's `presentable_on`).
+    let downtime_days = s.service.protocol.downtime_days();
+    let typed = cx.draft.presentable_on.trim();
+    let event = parse_date(typed);
+    let presentable_error = (!typed.is_empty() && event.is_none())
+        .then(|| "Enter the date as YYYY-MM-DD, for example 2026-12-24".to_owned());
     let days: Vec<DayView> = slots::days(&found.slots, s.location, from, to)
         .into_iter()
-        .map(|(date, state)| DayView {
-            value: date.to_string(),
-            label: slots::day_label(date),
-            status: match state {
-                DayState::Open(1) => "1 free time".to_owned(),
-                DayState::Open(n) => format!("{n} free times"),
-                DayState::Closed => "Closed".to_owned(),
-                DayState::Full => "Fully booked".to_owned(),
-            },
-            open: matches!(state, DayState::Open(_)),
+        .map(|(date, state)| {
+            let overlaps = event
+                .is_some_and(|e| medspa_core::protocol::downtime_overlaps(date, downtime_days, e));
+            DayView {
+                value: date.to_string(),
+                label: slots::day_label(date),
+                status: match state {
+                    DayState::Open(_) if overlaps => format!(
+                        "Healing time would cover {}",
+                        slots::day_label(event.unwrap_or(date))
+                    ),
+                    DayState::Open(1) => "1 free time".to_owned(),
+                    DayState::Open(n) => format!("{n} free times"),
+                    DayState::Closed => "Closed".to_owned(),
+                    DayState::Full => "Fully booked".to_owned(),
+                },
+                open: matches!(state, DayState::Open(_)) && !overlaps,
+            }
         })
         .collect();
     let none_free = !days.iter().any(|d| d.open);
@@ -318,13 +340,24 @@ pub async fn date_page(
             .then(|| add_days(from, -DAYS_PER_PAGE).max(s.earliest).to_string()),
         later: (to < last).then(|| add_days(to, 1).to_string()),
         back: back(cx),
+        filter_hidden: cx.hidden(&["start", "staff", "attempt", "presentable_on"]),
+        presentable_on: typed.to_owned(),
+        presentable_label: event.map(slots::day_label_long),
+        presentable_error,
+        downtime_days,
     };
     let title = if cx.flow.reschedule.is_some() {
         format!("Choose a new date: {}", s.service.name)
     } else {
         format!("Choose a date: {}", s.service.name)
     };
-    cx.respond(&Page::of(title, &page)?.status(status))
+    let invalid = page.presentable_error.is_some();
+    let status = if invalid {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        status
+    };
+    cx.respond(&Page::of(title, &page)?.status(status).with_errors(invalid))
 }
 
 /// A slot the client couldn't have, with the nearest free ones.

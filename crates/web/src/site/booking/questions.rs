@@ -36,6 +36,9 @@ struct QuestionView {
     field: String,
     text: String,
     yes_no: bool,
+    choice: bool,
+    /// A choice question's options: (value, label).
+    options: Vec<(String, String)>,
     value: String,
     parts: DateParts,
     error: Option<String>,
@@ -79,6 +82,12 @@ pub fn screening_page(
                 error: s.errors.message(&field).map(str::to_owned),
                 text: q.question.clone(),
                 yes_no: q.kind == AnswerKind::YesNo,
+                choice: q.kind == AnswerKind::Choice,
+                options: q
+                    .options
+                    .iter()
+                    .map(|o| (o.value.clone(), o.label.clone()))
+                    .collect(),
                 parts: s
                     .parts
                     .get(&q.id)
@@ -175,6 +184,18 @@ pub async fn quiz_prefill(
                     filled += 1;
                 }
             }
+            // The quiz's skin type (PROTOCOLS.md §6) answers the `fitzpatrick` question.
+            if service
+                .protocol
+                .question("fitzpatrick")
+                .is_some_and(|q| q.kind == AnswerKind::Choice)
+            {
+                let phototype = medspa_core::quiz::Phototype::from_score(quiz.score());
+                draft
+                    .screening
+                    .insert("fitzpatrick".to_owned(), phototype.as_str().to_owned());
+                filled += 1;
+            }
             match filled {
                 0 => "Your quiz didn't answer any of these questions, so please answer them below."
                     .to_owned(),
@@ -213,6 +234,8 @@ struct RefusedPage {
     consultation: String,
     /// Where "Change my answers" posts (not when moving a booking).
     change: Option<String>,
+    /// For a temporary condition: (date step action, `YYYY-MM-DD`, the date in words).
+    book_from: Option<(String, String, String)>,
     phone: String,
     tel: String,
 }
@@ -228,6 +251,15 @@ pub fn refused_page(
 ) -> Result<Response, PageError> {
     let clinic = app.clinic();
     let (heading, intro) = match refusal {
+        Refusal::RescheduleAfter { earliest_start, .. } => (
+            format!(
+                "Not yet: you can book {} from {}",
+                service.name,
+                super::slots::day_label_long(*earliest_start)
+            ),
+            "Your safety comes first. This is temporary: once it has passed you can go ahead. \
+             Please check again when you come, and call us if anything changes.",
+        ),
         Refusal::ConsultationRequired { .. } => (
             format!("Let's start with a consultation for {}", service.name),
             "A provider would like to see you before this treatment. The consultation is \
@@ -254,6 +286,14 @@ pub fn refused_page(
             .collect(),
         consultation: flow.consultation(Some(service.slug.as_str())),
         change: flow.reschedule.is_none().then(|| flow.url("questions")),
+        book_from: match refusal {
+            Refusal::RescheduleAfter { earliest_start, .. } if flow.reschedule.is_none() => Some((
+                flow.url("date"),
+                earliest_start.to_string(),
+                super::slots::day_label_long(*earliest_start),
+            )),
+            _ => None,
+        },
         tel: crate::site::layout::tel(&clinic.info.phone),
         phone: clinic.info.phone.clone(),
     };

@@ -183,6 +183,9 @@ async fn run(
                         };
                         return screening_page(app, flow, service, &draft, csrf, s);
                     }
+                    if let Some(page) = book_from_notice(app, flow, service, &draft, csrf)? {
+                        return Ok(page);
+                    }
                     with_gate(app, &clinic, flow, &draft, csrf, async |cx| {
                         pick::date_page(cx, None, None, StatusCode::OK).await
                     })
@@ -191,7 +194,13 @@ async fn run(
             }
         }
         "date" => {
-            let from = parse_date(f.get("dates"));
+            // The pager's `dates`, or a date-valued `from` ("book from <date>"; `from` is
+            // also the carried "came from the quiz" marker, which is never a date).
+            let from = parse_date(f.get("dates")).or_else(|| {
+                f.iter()
+                    .filter(|(k, _)| k == "from")
+                    .find_map(|(_, v)| parse_date(v))
+            });
             with_gate(app, &clinic, flow, &draft, csrf, async |cx| {
                 pick::date_page(cx, from, None, StatusCode::OK).await
             })
@@ -222,6 +231,35 @@ async fn run(
             .await
         }
         _ => Err(PageError::not_found()),
+    }
+}
+
+/// For a temporary condition (`reschedule_after`): the page that says from when the client
+/// can book, with a button that continues the booking from that date.
+fn book_from_notice(
+    app: &AppState,
+    flow: &Flow,
+    service: &Service,
+    draft: &Draft,
+    csrf: &CsrfToken,
+) -> Result<Option<Response>, PageError> {
+    let Some(location) = app.clinic().default_location().cloned() else {
+        return Ok(None);
+    };
+    let Ok(answers) = Answers::parse(&service.protocol, &draft.screening_json(&service.protocol))
+    else {
+        return Ok(None);
+    };
+    let ev = evaluate(&service.protocol, &answers, booking::today(app, &location));
+    match (ev.outcome, ev.earliest_start) {
+        (Outcome::RescheduleAfter, Some(earliest_start)) => {
+            let refusal = Refusal::RescheduleAfter {
+                earliest_start,
+                reasons: ev.reasons,
+            };
+            refused_page(app, flow, service, draft, &csrf.value(), &refusal).map(Some)
+        }
+        _ => Ok(None),
     }
 }
 
@@ -258,7 +296,9 @@ pub async fn gate<'c>(
     };
     let today = booking::today(app, location);
     let ev = evaluate(&service.protocol, &answers, today);
-    if ev.outcome != Outcome::Eligible {
+    // A temporary condition goes on to the dates from when it lifts (the screening step has
+    // shown "book from <date>" first; the booking itself re-checks the date).
+    if !matches!(ev.outcome, Outcome::Eligible | Outcome::RescheduleAfter) {
         let refusal = match ev.outcome {
             Outcome::NotEligible => Refusal::NotEligible {
                 reasons: ev.reasons,
@@ -704,6 +744,28 @@ async fn confirm(cx: &Ctx<'_, '_>, body: &[u8]) -> Result<Response, PageError> {
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
+        }
+        Err(Failure::Spacing(c)) => {
+            let other = cx
+                .app
+                .clinic()
+                .service(&c.other_service)
+                .map_or_else(|| c.other_service.clone(), |s| s.name.clone());
+            pick::date_page(
+                cx,
+                Some(c.blocked_until),
+                Some(format!(
+                    "{} You have {other} booked on {}, so the first date we can offer is {}.",
+                    c.text,
+                    super::slots::day_label_long(c.other_date),
+                    super::slots::day_label_long(c.blocked_until)
+                )),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(Failure::ScreeningUnreadable) => {
+            Err(PageError::internal("screening re-check on a new booking"))
         }
         Err(Failure::IdempotencyMismatch) => Err(PageError::new(
             StatusCode::CONFLICT,

@@ -59,6 +59,12 @@ impl Form {
     }
 
     /// The values of the inputs or buttons named `name`, in page order.
+    /// The form without the field `name`.
+    pub fn without(mut self, name: &str) -> Self {
+        self.fields.retain(|(k, _)| k != name);
+        self
+    }
+
     pub fn values(&self, tag: &str, name: &str) -> Vec<String> {
         tags(&self.html, tag)
             .iter()
