@@ -309,6 +309,7 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
         trusted_proxies: config.trusted_proxies.clone(),
         request_timeout: config.request_timeout,
         body_timeout: config.header_timeout,
+        mail_delivery: config.smtp_url.is_some(),
     };
     let mail = MailConfig {
         reminder_offsets: config.reminder_offsets.clone(),

@@ -25,6 +25,8 @@ pub struct AppConfig {
     pub request_timeout: Duration,
     /// Longest a client may take to send a request body.
     pub body_timeout: Duration,
+    /// Whether a mail server is configured: pages say "we've emailed you" only when it is.
+    pub mail_delivery: bool,
 }
 
 impl AppConfig {
@@ -45,6 +47,7 @@ impl AppConfig {
             trusted_proxies: Vec::new(),
             request_timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(10),
+            mail_delivery: true,
         }
     }
 }

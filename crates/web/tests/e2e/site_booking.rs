@@ -24,7 +24,9 @@ use clinical::{
 };
 use dates::{
     a_provider_chosen_first_or_late_never_dead_ends,
-    a_time_inside_the_cut_off_says_so_before_confirming, later_dates_reach_the_horizon_and_back,
+    a_time_inside_the_cut_off_says_so_before_confirming,
+    confirmation_tells_the_truth_about_email_and_links_calendars,
+    later_dates_reach_the_horizon_and_back,
 };
 use html::{Form, attr, form, tags};
 use manage::{

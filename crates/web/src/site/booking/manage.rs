@@ -13,8 +13,8 @@ use super::pick::{self, Ctx, Problem, Subject, parse_date, parse_slot};
 use super::questions::refused_page;
 use super::slots;
 use super::views::{
-    CareGroup, Page, Progress, RESCHEDULE_STEPS, Summary, calendar_url, care_plan, manage_path,
-    respond,
+    CalendarLinks, CareGroup, Page, Progress, RESCHEDULE_STEPS, Summary, calendar_url, care_plan,
+    manage_path, respond,
 };
 use crate::booking::{self, ChangeFailure, Failure};
 use crate::csrf::CsrfToken;
@@ -82,6 +82,9 @@ async fn next_sessions(app: &AppState, clinic: &Clinic, a: &Appointment) -> Vec<
 struct ConfirmedPage {
     reference: String,
     email: String,
+    /// A mail server is configured, so the confirmation email goes out now.
+    mail: bool,
+    links: Option<CalendarLinks>,
     summary: Summary,
     care: Vec<CareGroup>,
     calendar: String,
@@ -187,6 +190,8 @@ async fn confirmation(
         next: NextSession::of(&clinic, &a, token, csrf, prefix, &next_sessions),
         reference: a.reference.clone(),
         email: a.client_email.clone(),
+        mail: app.config.mail_delivery,
+        links: links_for(&clinic, &a),
         summary: summary(&clinic, &a)?,
         care: care_plan(&clinic, &a, answers.as_ref()),
         calendar: calendar_url(&a.reference, token),
@@ -216,6 +221,7 @@ struct ManagePage {
     summary: Summary,
     care: Vec<CareGroup>,
     calendar: String,
+    links: Option<CalendarLinks>,
     next_sessions: Vec<String>,
     next: Option<NextSession>,
     cutoff_hours: u32,
@@ -236,13 +242,19 @@ pub async fn show(
     let clinic = app.clinic();
     let cancelled = a.status == Status::Cancelled;
     let answers = crate::api::answers_of(&app, &clinic, &a);
+    // Say what happened to the email: sent (a mail server is configured) or not.
+    let mail = app.config.mail_delivery;
     let done = match q.done.as_deref() {
-        Some("cancelled") if cancelled => {
-            Some("Your booking has been cancelled. We've emailed you a note of it.")
-        }
-        Some("moved") if !cancelled => Some(
-            "Your booking has been moved. We've emailed you the new time and an updated calendar file.",
-        ),
+        Some("cancelled") if cancelled => Some(if mail {
+            "Done. We're emailing you a note of the cancellation."
+        } else {
+            "Done. No email will follow: the clinic's email isn't switched on, so keep this page if you need a record."
+        }),
+        Some("moved") if !cancelled => Some(if mail {
+            "Your booking has been moved. We're emailing you the new time and an updated calendar file."
+        } else {
+            "Your booking has been moved. No email will follow (the clinic's email isn't switched on): use \"Add to calendar\" below for the new time."
+        }),
         _ => None,
     };
     let next_sessions = if cancelled {
@@ -264,6 +276,7 @@ pub async fn show(
             care_plan(&clinic, &a, answers.as_ref())
         },
         calendar: calendar_url(&a.reference, &token),
+        links: links_for(&clinic, &a),
         next_sessions,
         cutoff_hours: app.config.cancel_cutoff_hours,
         tel: crate::site::layout::tel(&clinic.info.phone),
@@ -728,4 +741,19 @@ mod tests {
         assert!(calendar_url("ABC", "t0k").ends_with("calendar.ics?token=t0k"));
         let _ = progress(RESCHEDULE_STEPS, "Time");
     }
+}
+
+/// Google and Outlook calendar links for a booking (see [`CalendarLinks`]).
+fn links_for(clinic: &Clinic, a: &Appointment) -> Option<CalendarLinks> {
+    let service = clinic.service_by_id(a.service)?;
+    let location = clinic.locations.iter().find(|l| l.id == a.location)?;
+    let end = a.start_ms + i64::from(service.duration_minutes()) * 60_000;
+    Some(CalendarLinks::new(
+        clinic,
+        service,
+        location,
+        a.start_ms,
+        end,
+        &a.reference,
+    ))
 }

@@ -238,6 +238,53 @@ pub fn calendar_url(reference: &str, token: &str) -> String {
     format!("/api/v1/bookings/{reference}/calendar.ics?token={token}")
 }
 
+/// "Add to Google Calendar" and "Add to Outlook" links for a booking: the service, the
+/// clinic, the place and the times, and nothing else. No client name, no health detail and
+/// no manage link (its token would sit in a third party's calendar).
+pub struct CalendarLinks {
+    pub google: String,
+    pub outlook: String,
+}
+
+impl CalendarLinks {
+    /// Links for `service` at `location` from `start_ms` to `end_ms`.
+    pub fn new(
+        clinic: &medspa_core::clinic::Clinic,
+        service: &medspa_core::catalog::Service,
+        location: &medspa_core::clinic::Location,
+        start_ms: i64,
+        end_ms: i64,
+        reference: &str,
+    ) -> Self {
+        let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let utc = |ms: i64, fmt: &str| medspa_core::time::from_millis(ms).strftime(fmt).to_string();
+        let title = format!("{} at {}", service.name, clinic.info.name);
+        let place = format!("{}, {}", clinic.info.name, location.address.one_line());
+        let details = format!(
+            "Booking reference {reference}. To change or cancel, use the link in your \
+             confirmation email or call {}.",
+            clinic.info.phone
+        );
+        let google = format!(
+            "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&details={}&location={}",
+            enc(&title),
+            utc(start_ms, "%Y%m%dT%H%M%SZ"),
+            utc(end_ms, "%Y%m%dT%H%M%SZ"),
+            enc(&details),
+            enc(&place)
+        );
+        let outlook = format!(
+            "https://outlook.live.com/calendar/0/deeplink/compose?path=%2Fcalendar%2Faction%2Fcompose&rru=addevent&subject={}&startdt={}&enddt={}&body={}&location={}",
+            enc(&title),
+            enc(&utc(start_ms, "%Y-%m-%dT%H:%M:%SZ")),
+            enc(&utc(end_ms, "%Y-%m-%dT%H:%M:%SZ")),
+            enc(&details),
+            enc(&place)
+        );
+        Self { google, outlook }
+    }
+}
+
 /// The manage page's path with its token.
 pub fn manage_path(reference: &str, token: &str) -> String {
     format!("/bookings/{reference}?token={token}")

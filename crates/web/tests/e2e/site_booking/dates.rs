@@ -156,3 +156,74 @@ pub async fn a_time_inside_the_cut_off_says_so_before_confirming(app: TestApp) {
         );
     }
 }
+
+/// Books a consultation on the last free day of the first dates page through the HTML flow;
+/// returns the confirmation page.
+async fn book_consultation(c: &Client<'_>) -> String {
+    let (_, page) = c.get("/book/consultation").await;
+    let days = form(&page, "/book/time").values("button", "date");
+    let (_, times, _) = c
+        .submit(&form(&page, "/book/time").with("date", &days[days.len() - 1]))
+        .await;
+    let f = form(&times, "/book/details");
+    let slot = f.values("input", "slot")[0].clone();
+    let (_, details, _) = c.submit(&f.with("slot", &slot)).await;
+    let f = form(&details, "/book/confirm")
+        .with("name", "Iris Vale")
+        .with("email", "iris@example.com")
+        .with("phone", "+1 331 555 0123")
+        .with("consent", "true");
+    let (status, confirmed, _) = c.submit(&f).await;
+    assert_eq!(status, StatusCode::OK, "{confirmed}");
+    confirmed
+}
+
+/// The confirmation says the email is on its way only when a mail server is configured, and
+/// offers Google and Outlook links that carry the service, place and times but no name,
+/// health detail or manage token.
+pub async fn confirmation_tells_the_truth_about_email_and_links_calendars(app: TestApp) {
+    let c = Client { app: &app };
+    let page = book_consultation(&c).await;
+    assert!(
+        page.contains("We&#39;re emailing the details to iris@example.com")
+            || page.contains("We're emailing the details to iris@example.com")
+    );
+    let links: Vec<String> = tags(&page, "a")
+        .iter()
+        .filter_map(|a| attr(a, "href").map(str::to_owned))
+        .filter(|h| h.starts_with("https://"))
+        .collect();
+    let google = links
+        .iter()
+        .find(|h| h.starts_with("https://calendar.google.com/calendar/render?action=TEMPLATE"))
+        .expect("a Google Calendar link");
+    let outlook = links
+        .iter()
+        .find(|h| h.starts_with("https://outlook.live.com/calendar/0/deeplink/compose"))
+        .expect("an Outlook link");
+    for link in [google, outlook] {
+        assert!(link.contains("Complimentary+skin+consultation"), "{link}");
+        assert!(
+            !link.contains("Iris") && !link.contains("iris"),
+            "no name: {link}"
+        );
+        assert!(!link.contains("token"), "no manage token: {link}");
+    }
+    // The Google dates are the booking's start and end in UTC.
+    let dates = google.split("dates=").nth(1).unwrap();
+    let (start, end) = dates.split('&').next().unwrap().split_once('/').unwrap();
+    assert!(
+        start.ends_with('Z') && end.ends_with('Z') && start < end,
+        "{dates}"
+    );
+}
+
+pub async fn without_a_mail_server_no_email_is_promised(kind: medspa_testkit::Kind) {
+    let Some(app) = crate::common::spawn_with(kind, |c| c.mail_delivery = false).await else {
+        return;
+    };
+    let c = Client { app: &app };
+    let page = book_consultation(&c).await;
+    assert!(!page.contains("emailing"), "{page}");
+    assert!(page.contains("no confirmation email will arrive for now"));
+}
