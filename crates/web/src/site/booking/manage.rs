@@ -730,19 +730,6 @@ async fn save(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::site::booking::views::progress;
-
-    #[test]
-    fn manage_paths_carry_the_token() {
-        assert_eq!(manage_path("ABC", "t0k"), "/bookings/ABC?token=t0k");
-        assert!(calendar_url("ABC", "t0k").ends_with("calendar.ics?token=t0k"));
-        let _ = progress(RESCHEDULE_STEPS, "Time");
-    }
-}
-
 /// Google and Outlook calendar links for a booking (see [`CalendarLinks`]).
 fn links_for(clinic: &Clinic, a: &Appointment) -> Option<CalendarLinks> {
     let service = clinic.service_by_id(a.service)?;
@@ -756,4 +743,17 @@ fn links_for(clinic: &Clinic, a: &Appointment) -> Option<CalendarLinks> {
         end,
         &a.reference,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::booking::views::progress;
+
+    #[test]
+    fn manage_paths_carry_the_token() {
+        assert_eq!(manage_path("ABC", "t0k"), "/bookings/ABC?token=t0k");
+        assert!(calendar_url("ABC", "t0k").ends_with("calendar.ics?token=t0k"));
+        let _ = progress(RESCHEDULE_STEPS, "Time");
+    }
 }
