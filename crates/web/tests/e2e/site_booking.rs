@@ -668,4 +668,18 @@ app_test!(
     book_from_a_date_continues_the_booking,
     presentable_on_narrows_the_dates,
     treatment_page_says_who_should_start_with_a_consultation,
+    confirmation_tells_the_truth_about_email_and_links_calendars,
 );
+
+mod without_a_mail_server_no_email_is_promised {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn sqlite() {
+        super::dates::without_a_mail_server_no_email_is_promised(medspa_testkit::Kind::Sqlite)
+            .await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres() {
+        super::dates::without_a_mail_server_no_email_is_promised(medspa_testkit::Kind::Postgres)
+            .await;
+    }
+}
