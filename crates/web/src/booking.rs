@@ -339,6 +339,14 @@ async fn series_slot(
         }
         Err(e) => return Err(Failure::Store(e)),
     };
+    if prev.status == medspa_store::Status::Cancelled {
+        // A cancelled session is no anchor for the next one: its place in the series is free.
+        return Err(Failure::Invalid(InvalidInput::field(
+            "series.reference",
+            "That session was cancelled, so it can't start the next one: book this one as a \
+             new session",
+        )));
+    }
     let Some(series) = p
         .service
         .protocol

@@ -221,7 +221,7 @@ pub fn failure_problem(
     params(("Idempotency-Key" = Option<String>, Header, description = "Same key + same body returns the same 201 body without booking twice")),
     responses((status = 201, body = BookingView),
         (status = 409, description = "`slot_unavailable`, with `alternatives`", content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`, `not_eligible`, `consultation_required`, `prep_window` or `idempotency_mismatch`", content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`, `not_eligible`, `consultation_required`, `prep_window` (lead time or a prep window; `earliest_start`), `reschedule_after` (a temporary condition; `earliest_start`), `series_interval` or `treatment_spacing` (too close to another session of the same client; `earliest_date`, `other_service`, `other_date`) or `idempotency_mismatch`", content_type = "application/problem+json"),
         (status = 400, description = "`malformed_json`: the body is not JSON", content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_media_type`: send `Content-Type: application/json`", content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`, with `Retry-After`", content_type = "application/problem+json")))]
@@ -435,8 +435,8 @@ pub struct RescheduleBody {
 #[utoipa::path(post, path = "/api/v1/bookings/{reference}/reschedule", tag = "manage", request_body = RescheduleBody,
     params(("reference" = String, Path), ("token" = Option<String>, Query)),
     responses((status = 200, body = BookingView), (status = 404, description = "Wrong reference or token", content_type = "application/problem+json"),
-        (status = 409, description = "`slot_unavailable` with `alternatives`", content_type = "application/problem+json"),
-        (status = 422, description = "`too_late`, `validation_failed`, `prep_window`, `not_eligible`", content_type = "application/problem+json"),
+        (status = 409, description = "`slot_unavailable` with `alternatives`; `screening_unreadable` when the stored answers cannot be re-checked (the clinic will call)", content_type = "application/problem+json"),
+        (status = 422, description = "`too_late`, `validation_failed`, `prep_window`, `reschedule_after`, `not_eligible`, `consultation_required`, `series_interval`, `treatment_spacing`", content_type = "application/problem+json"),
         (status = 400, description = "`malformed_json`: the body is not JSON", content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_media_type`: send `Content-Type: application/json`", content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`, with `Retry-After`", content_type = "application/problem+json")))]

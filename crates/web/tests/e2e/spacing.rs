@@ -114,6 +114,14 @@ async fn a_second_halo_inside_the_interval_is_refused_on_every_path(app: TestApp
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
+    // The cancelled session can't anchor a series continuation any more.
+    let next = first_start(&app, "halo", "2027-01-06").await;
+    let mut body = booking_body("halo", &next, clear_screening());
+    body["series"] = json!({"reference": r1, "token": t1});
+    let res = post(&app, "/api/v1/bookings", &body).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "series.reference", "{p}");
     let res = book(&app, "halo", &first, clear_screening(), "Ana@example.com").await;
     assert_eq!(
         res.status(),

@@ -218,6 +218,41 @@ pub async fn quiz_prefill(
 
 // ---- refusals ----
 
+/// For a temporary condition (`reschedule_after`): the page that says from when the client
+/// can book, with a button that continues the booking from that date.
+pub fn book_from_notice(
+    app: &AppState,
+    flow: &Flow,
+    service: &Service,
+    draft: &Draft,
+    csrf: &CsrfToken,
+) -> Result<Option<Response>, PageError> {
+    let Some(location) = app.clinic().default_location().cloned() else {
+        return Ok(None);
+    };
+    let Ok(answers) = medspa_core::protocol::Answers::parse(
+        &service.protocol,
+        &draft.screening_json(&service.protocol),
+    ) else {
+        return Ok(None);
+    };
+    let ev = medspa_core::protocol::evaluate(
+        &service.protocol,
+        &answers,
+        crate::booking::today(app, &location),
+    );
+    match (ev.outcome, ev.earliest_start) {
+        (medspa_core::protocol::Outcome::RescheduleAfter, Some(earliest_start)) => {
+            let refusal = Refusal::RescheduleAfter {
+                earliest_start,
+                reasons: ev.reasons,
+            };
+            refused_page(app, flow, service, draft, &csrf.value(), &refusal).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
 struct ReasonView {
     text: String,
     retry: Option<String>,

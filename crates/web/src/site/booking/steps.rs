@@ -183,7 +183,9 @@ async fn run(
                         };
                         return screening_page(app, flow, service, &draft, csrf, s);
                     }
-                    if let Some(page) = book_from_notice(app, flow, service, &draft, csrf)? {
+                    if let Some(page) =
+                        super::questions::book_from_notice(app, flow, service, &draft, csrf)?
+                    {
                         return Ok(page);
                     }
                     with_gate(app, &clinic, flow, &draft, csrf, async |cx| {
@@ -231,35 +233,6 @@ async fn run(
             .await
         }
         _ => Err(PageError::not_found()),
-    }
-}
-
-/// For a temporary condition (`reschedule_after`): the page that says from when the client
-/// can book, with a button that continues the booking from that date.
-fn book_from_notice(
-    app: &AppState,
-    flow: &Flow,
-    service: &Service,
-    draft: &Draft,
-    csrf: &CsrfToken,
-) -> Result<Option<Response>, PageError> {
-    let Some(location) = app.clinic().default_location().cloned() else {
-        return Ok(None);
-    };
-    let Ok(answers) = Answers::parse(&service.protocol, &draft.screening_json(&service.protocol))
-    else {
-        return Ok(None);
-    };
-    let ev = evaluate(&service.protocol, &answers, booking::today(app, &location));
-    match (ev.outcome, ev.earliest_start) {
-        (Outcome::RescheduleAfter, Some(earliest_start)) => {
-            let refusal = Refusal::RescheduleAfter {
-                earliest_start,
-                reasons: ev.reasons,
-            };
-            refused_page(app, flow, service, draft, &csrf.value(), &refusal).map(Some)
-        }
-        _ => Ok(None),
     }
 }
 
