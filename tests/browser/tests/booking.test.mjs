@@ -11,7 +11,33 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-const QUESTIONS = ["pregnant", "recent_tan_or_sunburn", "cold_sore_history", "active_infection", "keloid_history", "melasma"];
+/**
+ * The safety questions on the page, in page (Tab) order: each yes/no or choice radio group
+ * once (by its first radio) and each "Never" box of a date question. Generic, so a new
+ * question in the rules needs no change here.
+ */
+async function questionTargets(page) {
+  return page.evaluate(() => {
+    const seen = new Set();
+    const out = [];
+    for (const input of document.querySelectorAll("form.book-form input")) {
+      const name = input.name || "";
+      if (!name.startsWith("screening.")) continue;
+      if (input.type === "radio" && !seen.has(name)) {
+        seen.add(name);
+        out.push({ kind: "radio", name, id: input.id });
+      } else if (input.type === "checkbox" && name.endsWith(".never")) {
+        out.push({ kind: "never", name, id: input.id });
+      }
+    }
+    return out;
+  });
+}
+
+/** The radio a clear answer picks: "No" for a yes/no question, type II for the skin type. */
+function clearAnswerId(target) {
+  return target.name === "screening.fitzpatrick" ? `${target.id}-II` : `${target.id}-no`;
+}
 
 /** Clicks `selector` and waits for the next page. */
 async function go(page, selector) {
@@ -29,9 +55,15 @@ async function chooseFirstDay(page) {
   throw new Error("no free day in twelve weeks");
 }
 
-/** Answers the Halo questions "no" / never, by mouse (the keyboard test does it by keys). */
+/** Answers the Halo questions "no" / never / type II, by mouse (the keyboard test does it by
+ * keys); `overrides` answers the named questions "yes". */
 async function answerHalo(page, overrides = {}) {
-  for (const q of QUESTIONS) await page.check(`[id="screening.${q}${overrides[q] === "yes" ? "" : "-no"}"]`);
+  for (const t of await questionTargets(page)) {
+    const q = t.name.replace(/^screening\./, "");
+    if (t.kind === "never") await page.check(`[id="${t.id}"]`);
+    else if (overrides[q] === "yes") await page.check(`[id="${t.id}"]`);
+    else await page.check(`[id="${clearAnswerId(t)}"]`);
+  }
 }
 
 for (const [name, viewport] of Object.entries(viewports)) {
@@ -53,6 +85,7 @@ for (const [name, viewport] of Object.entries(viewports)) {
       await go(page, "form.book-form .actions button");
       await check("questions with a bad date");
       await page.fill('[id="screening.retinoid_last_used"]', "");
+      await page.check('[id="screening.retinoid_last_used-never"]');
       await go(page, "form.book-form .actions button");
       assert.match(await page.locator("h1").textContent(), /Choose a date/);
       await check("date step");
@@ -137,16 +170,27 @@ for (const js of [true, false]) {
     await enter(page);
     assert.match(await page.locator("h1").textContent(), /safety questions/);
     // Questions: each yes/no group is one Tab stop; the arrow key moves to "No" and picks it.
-    // The date questions are three text fields each, left empty (never).
-    for (const q of QUESTIONS) {
-      const f = await tabTo(page, (x) => x.name === `screening.${q}`);
-      assert.equal(f.id, `screening.${q}`, "Tab lands on the group's first radio");
-      await page.keyboard.press("ArrowRight");
-      assert.equal(await page.locator(`[id="screening.${q}-no"]`).isChecked(), true, q);
+    // The date questions' "Never" boxes are ticked with Space; the skin type's arrow key moves
+    // from type I to type II.
+    const targets = await questionTargets(page);
+    assert.ok(targets.length >= 15, "Halo asks every PROTOCOLS.md question");
+    for (const t of targets) {
+      const f = await tabTo(page, (x) => x.name === t.name);
+      assert.equal(f.id, t.id, "Tab lands on the group's first radio");
+      if (t.kind === "never") {
+        await page.keyboard.press("Space");
+        assert.equal(await page.locator(`[id="${t.id}"]`).isChecked(), true, t.name);
+      } else {
+        await page.keyboard.press("ArrowRight");
+        assert.equal(await page.locator(`[id="${clearAnswerId(t)}"]`).isChecked(), true, t.name);
+      }
     }
-    // Shift+Tab goes back into the previous group and Tab comes out again.
+    // Shift+Tab goes back to the field before and Tab comes out again.
+    const last = targets[targets.length - 1].name;
     await page.keyboard.press("Shift+Tab");
-    assert.equal((await focusedInfo(page)).name, "screening.keloid_history");
+    assert.notEqual((await focusedInfo(page)).name, last);
+    await page.keyboard.press("Tab");
+    assert.equal((await focusedInfo(page)).name, last);
     await tabTo(page, (f) => f.tag === "button" && f.text === "Continue");
     await enter(page);
     assert.match(await page.locator("h1").textContent(), /Choose a date/);
