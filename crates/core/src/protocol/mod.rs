@@ -12,8 +12,10 @@
 
 mod answers;
 mod care_plan;
+pub mod docs;
 pub mod library;
 mod rules;
+pub mod sources;
 pub mod spacing;
 mod validate;
 
