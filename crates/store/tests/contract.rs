@@ -296,9 +296,14 @@ async fn abandoned_bookings_never_block_the_writer(db: TestDb) {
             let (store, clinic, b) = (store.clone(), clinic.clone(), booking(round * 12 + i));
             tasks.push(tokio::spawn(async move {
                 store
-                    .book(&clinic, &Policy::default(), &b, None, now_ms, &|_| {
-                        String::new()
-                    })
+                    .book(
+                        &clinic,
+                        &Policy::default(),
+                        &b,
+                        None,
+                        now_ms,
+                        Arc::new(|_| String::new()),
+                    )
                     .await
             }));
         }
@@ -331,7 +336,7 @@ async fn abandoned_bookings_never_block_the_writer(db: TestDb) {
             &booking(200),
             None,
             now_ms,
-            &|_| String::new(),
+            Arc::new(|_| String::new()),
         ),
     )
     .await
@@ -478,9 +483,14 @@ async fn spacing_holds_inside_the_store_under_concurrency(db: TestDb) {
             let b = booking(start, &mail);
             tasks.push(tokio::spawn(async move {
                 store
-                    .book(&clinic, &Policy::default(), &b, None, now_ms, &|_| {
-                        String::new()
-                    })
+                    .book(
+                        &clinic,
+                        &Policy::default(),
+                        &b,
+                        None,
+                        now_ms,
+                        Arc::new(|_| String::new()),
+                    )
                     .await
             }));
         }

@@ -451,20 +451,23 @@ pub async fn create(
         series,
     };
     let now_ms = app.clock.now().as_millisecond();
-    let render = |b: &Booked| {
-        serde_json::to_string(&views::booking_view(
-            app,
-            &clinic,
-            &b.appointment,
-            Some(&b.token),
-            Some(&p.answers),
-        ))
-        .unwrap_or_default()
+    let render: medspa_store::bookings::Render = {
+        let (app, clinic, answers) = (app.clone(), clinic.clone(), p.answers.clone());
+        Arc::new(move |b: &Booked| {
+            serde_json::to_string(&views::booking_view(
+                &app,
+                &clinic,
+                &b.appointment,
+                Some(&b.token),
+                Some(&answers),
+            ))
+            .unwrap_or_default()
+        })
     };
     let policy = app.config.policy;
     match app
         .store
-        .book(&clinic, &policy, &booking, idem.as_ref(), now_ms, &render)
+        .book(&clinic, &policy, &booking, idem.as_ref(), now_ms, render)
         .await
     {
         Ok(BookOutcome::Created(b)) => {

@@ -18,6 +18,18 @@ impl Store {
         now_ms: i64,
         actor: &str,
     ) -> Result<Appointment, BookError> {
+        let (this, actor) = (self.clone(), actor.to_owned());
+        super::detached(async move { this.cancel_attached(id, cutoff_ms, now_ms, &actor).await })
+            .await
+    }
+
+    async fn cancel_attached(
+        &self,
+        id: AppointmentId,
+        cutoff_ms: i64,
+        now_ms: i64,
+        actor: &str,
+    ) -> Result<Appointment, BookError> {
         let sql = format!("{APPOINTMENT_SELECT} WHERE a.id = $1");
         book_tx!(self, |tx| {
             let row: AppointmentRow = sqlx::query_as(&sql)
@@ -75,6 +87,32 @@ impl Store {
         reason = "one use case, its inputs named at the call site"
     )]
     pub async fn reschedule(
+        &self,
+        clinic: &Clinic,
+        policy: &Policy,
+        id: AppointmentId,
+        new_start: i64,
+        staff: Option<StaffId>,
+        cutoff_ms: i64,
+        now_ms: i64,
+        actor: &str,
+    ) -> Result<Appointment, BookError> {
+        let (this, clinic, policy, actor) =
+            (self.clone(), clinic.clone(), *policy, actor.to_owned());
+        super::detached(async move {
+            this.reschedule_attached(
+                &clinic, &policy, id, new_start, staff, cutoff_ms, now_ms, &actor,
+            )
+            .await
+        })
+        .await
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one use case, its inputs named at the call site"
+    )]
+    async fn reschedule_attached(
         &self,
         clinic: &Clinic,
         policy: &Policy,

@@ -9,6 +9,7 @@ use super::{
     idempotency_aad, insert_audit, new_reference, new_token, notes_aad, parse_answers,
     screening_aad, token_aad,
 };
+use super::{Render, detached};
 
 impl Store {
     /// Books a slot: re-checks availability against the holds in the database, writes the
@@ -17,6 +18,9 @@ impl Store {
     /// in one transaction.
     ///
     /// `render` turns the new booking into the response body stored for idempotent replays.
+    ///
+    /// Runs to completion even if the caller stops waiting (a client that disconnects, a
+    /// request past its time limit): see [`detached`].
     pub async fn book(
         &self,
         clinic: &Clinic,
@@ -24,7 +28,30 @@ impl Store {
         booking: &NewBooking,
         idem: Option<&IdempotencyKey>,
         now_ms: i64,
-        render: &(dyn Fn(&Booked) -> String + Sync),
+        render: Render,
+    ) -> Result<BookOutcome, BookError> {
+        let (this, clinic, policy, booking, idem) = (
+            self.clone(),
+            clinic.clone(),
+            *policy,
+            booking.clone(),
+            idem.cloned(),
+        );
+        detached(async move {
+            this.book_attached(&clinic, &policy, &booking, idem.as_ref(), now_ms, &*render)
+                .await
+        })
+        .await
+    }
+
+    async fn book_attached(
+        &self,
+        clinic: &Clinic,
+        policy: &Policy,
+        booking: &NewBooking,
+        idem: Option<&IdempotencyKey>,
+        now_ms: i64,
+        render: &(dyn Fn(&Booked) -> String + Send + Sync),
     ) -> Result<BookOutcome, BookError> {
         // A reference collision is astronomically rare; retry once with a fresh one.
         for attempt in 0..3 {
@@ -78,7 +105,7 @@ impl Store {
         booking: &NewBooking,
         idem: Option<&IdempotencyKey>,
         now_ms: i64,
-        render: &(dyn Fn(&Booked) -> String + Sync),
+        render: &(dyn Fn(&Booked) -> String + Send + Sync),
     ) -> Result<BookOutcome, BookError> {
         let service = clinic
             .service_by_id(booking.service)

@@ -374,6 +374,32 @@ macro_rules! check_spacing {
     }};
 }
 
+/// Renders a new booking as the response body kept for idempotent replays.
+pub type Render = std::sync::Arc<dyn Fn(&Booked) -> String + Send + Sync>;
+
+/// Runs a booking write on its own task and waits for it. If the caller stops waiting (its
+/// client disconnected, or the request ran past its time limit and was dropped), the write
+/// still runs to its end, committed or rolled back as a whole, instead of being cut off at an
+/// await point inside a savepoint of the shared SQLite batch (which could leave the batch's
+/// nesting inconsistent for the next booking, or the writer waiting forever).
+pub(crate) async fn detached<T: Send + 'static>(
+    write: impl std::future::Future<Output = Result<T, BookError>> + Send + 'static,
+) -> Result<T, BookError> {
+    // The request's context (client address, request id) goes along for the audit entry.
+    let cx = crate::audit::RequestContext::current();
+    let task = async move {
+        match cx {
+            Some(cx) => cx.scope(write).await,
+            None => write.await,
+        }
+    };
+    tokio::spawn(task).await.unwrap_or_else(|e| {
+        Err(BookError::Store(StoreError::Io(format!(
+            "booking task failed: {e}"
+        ))))
+    })
+}
+
 /// Runs `$body` with `$tx` bound to a fresh read-write transaction, committing on `Ok`.
 /// Like `crate::tx!` but for functions returning `BookError`.
 macro_rules! book_tx {
