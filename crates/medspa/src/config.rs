@@ -25,6 +25,7 @@ pub const KEYS: &[&str] = &[
     "rate_limit_per_minute",
     "embed_origins",
     "secret_key",
+    "new_secret_key",
     "log",
     "reminder_offsets",
     "trusted_proxies",
@@ -50,6 +51,9 @@ struct Raw {
     #[serde(deserialize_with = "origins")]
     embed_origins: Vec<String>,
     secret_key: Option<String>,
+    /// The key a rotation moves to (`medspa key rotate`); instances hold both meanwhile.
+    #[serde(default)]
+    new_secret_key: Option<String>,
     log: String,
     reminder_offsets: String,
     #[serde(deserialize_with = "origins")]
@@ -74,6 +78,7 @@ impl Default for Raw {
             rate_limit_per_minute: 120,
             embed_origins: Vec::new(),
             secret_key: None,
+            new_secret_key: None,
             log: "info,sqlx=warn,tower_http=warn".into(),
             reminder_offsets: "48h, 2h".into(),
             trusted_proxies: Vec::new(),
@@ -141,6 +146,8 @@ pub struct Config {
     pub embed_origins: Vec<String>,
     /// `None` until [`Config::secret`] loads or generates it.
     pub secret_key: Option<String>,
+    /// `MEDSPA_NEW_SECRET_KEY`: the key a rotation moves to, during `medspa key rotate`.
+    pub new_secret_key: Option<String>,
     pub log: String,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -271,6 +278,14 @@ impl Config {
                 "must be at least 32 characters (a 64-hex-digit random value is best)",
             ));
         }
+        if let Some(k) = &raw.new_secret_key
+            && SecretKey::new(k).is_none()
+        {
+            return Err(bad(
+                "new_secret_key",
+                "must be at least 32 characters (a 64-hex-digit random value is best)",
+            ));
+        }
         let trusted_proxies = raw
             .trusted_proxies
             .iter()
@@ -312,8 +327,14 @@ impl Config {
             rate_limit_per_minute: raw.rate_limit_per_minute,
             embed_origins: raw.embed_origins,
             secret_key: raw.secret_key,
+            new_secret_key: raw.new_secret_key,
             log: raw.log,
         })
+    }
+
+    /// The key a rotation moves to, when `MEDSPA_NEW_SECRET_KEY` is set (validated at load).
+    pub fn new_secret(&self) -> Option<SecretKey> {
+        self.new_secret_key.as_deref().and_then(SecretKey::new)
     }
 
     /// The secret key: configured, or read from `<data_dir>/secret.key`, or generated there

@@ -23,6 +23,7 @@ pub mod clients;
 mod clinic;
 mod group;
 pub mod key_check;
+pub mod rotate;
 mod seed;
 mod users;
 
@@ -169,6 +170,10 @@ pub struct Store {
     pub(crate) sealer: Sealer,
     /// This key's check value ([`key_check`]).
     pub(crate) key_check: std::sync::Arc<str>,
+    /// The secret the store was opened with (kept to add a rotation's next key).
+    pub(crate) secret: SecretKey,
+    /// The check value of the key a rotation moves to, when configured ([`Store::with_next_key`]).
+    pub(crate) next_key_check: Option<std::sync::Arc<str>>,
     /// How long before an appointment reminders go out (default 48 h and 2 h).
     pub(crate) reminder_offsets: std::sync::Arc<[jiff::SignedDuration]>,
 }
@@ -232,6 +237,8 @@ impl Store {
             backend,
             sealer,
             key_check: key_check::check_value(&opts.secret).into(),
+            secret: opts.secret.clone(),
+            next_key_check: None,
             reminder_offsets: DEFAULT_REMINDERS.to_vec().into(),
         })
     }
@@ -240,6 +247,16 @@ impl Store {
     #[must_use]
     pub fn with_reminder_offsets(mut self, offsets: &[jiff::SignedDuration]) -> Self {
         self.reminder_offsets = offsets.to_vec().into();
+        self
+    }
+
+    /// Adds the key a rotation moves to (`MEDSPA_NEW_SECRET_KEY`): values sealed under either
+    /// key open, and new values are sealed under it once the database's key check says a
+    /// rotation to it has begun ([`Store::refresh_key_state`]).
+    #[must_use]
+    pub fn with_next_key(mut self, next: &SecretKey) -> Self {
+        self.sealer = Sealer::with_next(&self.secret, next);
+        self.next_key_check = Some(key_check::check_value(next).into());
         self
     }
 
