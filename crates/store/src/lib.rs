@@ -17,7 +17,7 @@ pub mod pages;
 pub mod quiz;
 pub mod seal;
 
-mod backup;
+pub mod backup;
 pub mod bookings;
 pub mod clients;
 mod clinic;
