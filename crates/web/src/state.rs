@@ -26,12 +26,10 @@ pub struct AppState {
 impl AppState {
     /// State over a loaded clinic.
     pub fn new(store: Store, clinic: Clinic, config: AppConfig, clock: Arc<dyn Clock>) -> Self {
-        // One instance on SQLite owns every write; on PostgreSQL other instances may book too.
-        let ttl = if store.backend_name() == "sqlite" {
-            Duration::from_mins(1)
-        } else {
-            Duration::from_secs(2)
-        };
+        // SQLite: this process makes every write. PostgreSQL: other instances' writes reach
+        // the cache through the database's change counter, read per availability request
+        // (`HoldCache::sync`); the expiry is only a safety net on both.
+        let ttl = Duration::from_mins(1);
         let holds = Arc::new(HoldCache::new(ttl, config.policy.horizon_days + 1));
         Self {
             store,

@@ -4,5 +4,6 @@
 #![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
 mod backup;
+mod many;
 mod rotate;
 mod support;

@@ -149,9 +149,14 @@ pub struct Slot {
 
 /// Consultation slots over the next `days` days (from tomorrow), as the API offers them.
 pub async fn slots(http: &reqwest::Client, base: &str, days: i64) -> Vec<Slot> {
+    slots_between(http, base, 1, days).await
+}
+
+/// Consultation slots from `first` to `last` days ahead.
+pub async fn slots_between(http: &reqwest::Client, base: &str, first: i64, last: i64) -> Vec<Slot> {
     let today = jiff::Zoned::now().date();
-    let from = today.checked_add(jiff::Span::new().days(1)).unwrap();
-    let to = today.checked_add(jiff::Span::new().days(days)).unwrap();
+    let from = today.checked_add(jiff::Span::new().days(first)).unwrap();
+    let to = today.checked_add(jiff::Span::new().days(last)).unwrap();
     let url = format!("{base}/api/v1/availability?service=consultation&from={from}&to={to}");
     let body: serde_json::Value = http.get(url).send().await.unwrap().json().await.unwrap();
     body["slots"]

@@ -5,3 +5,6 @@
 -- new columns.
 ALTER TABLE key_check ADD COLUMN next_check_value TEXT;
 ALTER TABLE key_check ADD COLUMN rotation_started_at_ms BIGINT;
+
+-- (PostgreSQL also gets `hold_changes` here, a change counter for the availability caches of
+-- several instances; with SQLite one process owns every write and updates its cache itself.)
