@@ -32,6 +32,7 @@ pub const KEYS: &[&str] = &[
     "max_connections",
     "request_timeout_seconds",
     "header_timeout_seconds",
+    "mail_lease_seconds",
     "config",
 ];
 
@@ -61,6 +62,9 @@ struct Raw {
     max_connections: u32,
     request_timeout_seconds: u32,
     header_timeout_seconds: u32,
+    /// How long a claimed outbox message is reserved for the instance sending it; after a
+    /// crash another instance (or the restarted one) sends it once this has passed.
+    mail_lease_seconds: u32,
 }
 
 impl Default for Raw {
@@ -85,6 +89,7 @@ impl Default for Raw {
             max_connections: 4096,
             request_timeout_seconds: 30,
             header_timeout_seconds: 10,
+            mail_lease_seconds: 120,
         }
     }
 }
@@ -155,6 +160,8 @@ pub struct Config {
     pub max_connections: usize,
     pub header_timeout: std::time::Duration,
     pub request_timeout: std::time::Duration,
+    /// `MEDSPA_MAIL_LEASE_SECONDS` (120).
+    pub mail_lease: std::time::Duration,
 }
 
 fn bad(key: &str, why: &str) -> ConfigError {
@@ -306,10 +313,15 @@ impl Config {
         if !(1..=600).contains(&raw.header_timeout_seconds) {
             return Err(bad("header_timeout_seconds", "must be between 1 and 600"));
         }
+        // The worker keeps each SMTP conversation under half the lease.
+        if !(4..=3600).contains(&raw.mail_lease_seconds) {
+            return Err(bad("mail_lease_seconds", "must be between 4 and 3600"));
+        }
         Ok(Self {
             trusted_proxies,
             max_connections: usize::try_from(raw.max_connections).unwrap_or(usize::MAX),
             header_timeout: std::time::Duration::from_secs(raw.header_timeout_seconds.into()),
+            mail_lease: std::time::Duration::from_secs(raw.mail_lease_seconds.into()),
             request_timeout: std::time::Duration::from_secs(raw.request_timeout_seconds.into()),
             data_dir: raw.data_dir,
             database,

@@ -337,6 +337,7 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
     };
     let mail = MailConfig {
         reminder_offsets: config.reminder_offsets.clone(),
+        lease: config.mail_lease,
         ..MailConfig::new(config.mail_from.clone(), config.base_url.clone())
             .with_smtp(config.smtp_url.clone())
     };

@@ -8,6 +8,7 @@
 //! schema (every `*_sealed` column), so a new sealed column cannot be forgotten here.
 
 use crate::{Store, StoreError, read, tx, write};
+use std::fmt::Write as _;
 use std::ops::ControlFlow;
 use uuid::Uuid;
 
@@ -206,11 +207,11 @@ impl Store {
         for column in SEALED_COLUMNS {
             let (n, flow) = match column.key_kind {
                 RowKey::Uuid => {
-                    self.reseal_column::<Uuid>(column, batch, &mut progress, |k| k.to_string())
+                    self.reseal_column::<Uuid>(column, batch, &mut progress, ToString::to_string)
                         .await?
                 }
                 RowKey::Text => {
-                    self.reseal_column::<String>(column, batch, &mut progress, |k| k.clone())
+                    self.reseal_column::<String>(column, batch, &mut progress, String::clone)
                         .await?
                 }
                 RowKey::Bytes => {
@@ -233,11 +234,11 @@ impl Store {
         for column in SEALED_COLUMNS {
             match column.key_kind {
                 RowKey::Uuid => {
-                    self.check_column::<Uuid>(column, &mut report, |k| k.to_string())
+                    self.check_column::<Uuid>(column, &mut report, ToString::to_string)
                         .await?;
                 }
                 RowKey::Text => {
-                    self.check_column::<String>(column, &mut report, |k| k.clone())
+                    self.check_column::<String>(column, &mut report, String::clone)
                         .await?;
                 }
                 RowKey::Bytes => {
@@ -253,7 +254,7 @@ impl Store {
         &self,
         column: &SealedColumn,
         report: &mut SealedReport,
-        key_text: impl Fn(&K) -> String + Send,
+        key_text: fn(&K) -> String,
     ) -> Result<(), StoreError> {
         let mut cursor: Option<K> = None;
         loop {
@@ -287,14 +288,14 @@ impl Store {
         let mut sql = format!("SELECT {k}, {c} FROM {t} WHERE {c} IS NOT NULL");
         let mut n = 1;
         if let Some(p) = skip_prefix {
-            sql.push_str(&format!(" AND substr({c}, 1, {}) <> ${n}", p.len()));
+            let _ = std::write!(sql, " AND substr({c}, 1, {}) <> ${n}", p.len());
             n += 1;
         }
         if cursor.is_some() {
-            sql.push_str(&format!(" AND {k} > ${n}"));
+            let _ = std::write!(sql, " AND {k} > ${n}");
             n += 1;
         }
-        sql.push_str(&format!(" ORDER BY {k} LIMIT ${n}"));
+        let _ = std::write!(sql, " ORDER BY {k} LIMIT ${n}");
         let rows = read!(self, |pool| {
             let mut q = sqlx::query_as(&sql);
             if let Some(p) = skip_prefix {
@@ -313,7 +314,7 @@ impl Store {
         column: &SealedColumn,
         batch: u32,
         progress: &mut (impl FnMut(u64) -> ControlFlow<()> + Send),
-        key_text: impl Fn(&K) -> String + Send,
+        key_text: fn(&K) -> String,
     ) -> Result<(u64, ControlFlow<()>), StoreError> {
         let (_, _, prefix) = self.rotation_keys()?;
         let (t, c, k) = (column.table, column.column, column.key);

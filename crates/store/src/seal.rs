@@ -153,7 +153,7 @@ impl Sealer {
     /// The first bytes of every value the next key seals (version and key id): a value that
     /// does not start with them still needs re-sealing. `None` without a next key.
     pub fn next_prefix(&self) -> Option<Vec<u8>> {
-        self.keys.next.as_ref().map(|k| prefix(&k.id))
+        self.keys.next.as_ref().map(|k| prefix(k.id))
     }
 
     /// Encrypts `plain`, bound to `aad` (e.g. `b"appointments.screening:<id>"`).
@@ -177,7 +177,7 @@ impl Sealer {
             .encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad })
             .expect("XChaCha20-Poly1305 encryption cannot fail for in-memory buffers");
         let mut out = Vec::with_capacity(1 + KEY_ID_LEN + NONCE_LEN + ct.len());
-        out.extend_from_slice(&prefix(&key.id));
+        out.extend_from_slice(&prefix(key.id));
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&ct);
         out
@@ -187,7 +187,7 @@ impl Sealer {
     pub fn open(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
         match sealed.first() {
             // Version 1 (before key ids): try each key.
-            Some(&VERSION_1) if sealed.len() >= 1 + NONCE_LEN => {
+            Some(&VERSION_1) if sealed.len() > NONCE_LEN => {
                 let (nonce, ct) = sealed[1..].split_at(NONCE_LEN);
                 self.keys.current.open(aad, nonce, ct).or_else(|e| {
                     self.keys
@@ -211,10 +211,10 @@ impl Sealer {
     }
 }
 
-fn prefix(id: &[u8; KEY_ID_LEN]) -> Vec<u8> {
+fn prefix(id: [u8; KEY_ID_LEN]) -> Vec<u8> {
     let mut p = Vec::with_capacity(1 + KEY_ID_LEN);
     p.push(VERSION_2);
-    p.extend_from_slice(id);
+    p.extend_from_slice(&id);
     p
 }
 

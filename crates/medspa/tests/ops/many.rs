@@ -2,7 +2,9 @@
 //! `./scripts/test`: the properties tested - no overlap, every 201 stored, each email once,
 //! no stale slot - do not depend on speed, and a release build would double CI time).
 
-use crate::support::{KEY, Server, Slot, book, overlaps, slots, slots_between, start, texts};
+use crate::support::{
+    KEY, Server, Slot, book, logged_problems, overlaps, slots, slots_between, start, texts,
+};
 use medspa_testkit::TestDb;
 use medspa_testkit::smtp::SmtpSink;
 use std::collections::HashMap;
@@ -11,7 +13,7 @@ use std::time::Duration;
 const INSTANCES: usize = 3;
 const REQUESTS: usize = 500;
 
-async fn instances(db: &TestDb, sink: &SmtpSink, dir: &std::path::Path) -> Vec<Server> {
+fn instances(db: &TestDb, sink: &SmtpSink, dir: &std::path::Path) -> Vec<Server> {
     let env = |i: usize| {
         vec![
             ("MEDSPA_DATABASE_URL", db.url.clone()),
@@ -55,11 +57,11 @@ async fn three_instances_share_one_database() {
     };
     let dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::start().await;
-    let servers = instances(&db, &sink, dir.path()).await;
+    let servers = instances(&db, &sink, dir.path());
     let bases: Vec<String> = servers.iter().map(Server::base).collect();
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
-        .timeout(Duration::from_secs(60))
+        .timeout(Duration::from_mins(1))
         .build()
         .unwrap();
     let day = one_day(&http, &bases[0]).await;
@@ -95,7 +97,8 @@ async fn three_instances_share_one_database() {
     assert_eq!(
         statuses.keys().filter(|s| **s != 201 && **s != 409).count(),
         0,
-        "only 201 or 409: {statuses:?}"
+        "only 201 or 409: {statuses:?}\n{}",
+        logged_problems(dir.path())
     );
     assert!(created.len() >= 5, "{statuses:?}");
     assert_eq!(overlaps(&db.url).await, 0, "no overlapping holds");
@@ -127,7 +130,7 @@ async fn three_instances_share_one_database() {
     }
 
     // Each confirmation is sent exactly once across the three outbox workers.
-    sink.wait_for(before + created.len(), Duration::from_secs(60))
+    sink.wait_for(before + created.len(), Duration::from_mins(1))
         .await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     let mails = sink.messages().into_iter().skip(before).collect::<Vec<_>>();

@@ -74,22 +74,6 @@ pub fn wait_healthy(port: u16, child: &mut Child) {
     }
 }
 
-/// SIGTERM and wait (bounded).
-pub fn terminate(child: &mut Child) {
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "no graceful stop"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 /// A store on `url` with `key`, as an instance would open it (migrated).
 pub async fn store(url: &str, key: &SecretKey) -> Store {
     let store = Store::connect(&ConnectOptions {
@@ -116,6 +100,24 @@ impl Server {
     }
 }
 
+/// Warnings and errors the servers started in `dir` logged.
+pub fn logged_problems(dir: &Path) -> String {
+    let mut out = String::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        if e.file_name().to_string_lossy().ends_with(".log") {
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            for line in text
+                .lines()
+                .filter(|l| l.contains("ERROR") || l.contains("WARN"))
+            {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -131,9 +133,11 @@ pub fn start(dir: &Path, cmd: &str, env: &[(&str, String)]) -> Server {
     for (k, v) in env {
         c.env(k, v);
     }
+    // Logs go to DIR/medspa-<port>.log, for a failing test to show.
+    let log = std::fs::File::create(dir.join(format!("medspa-{port}.log"))).unwrap();
     let mut child = c
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(log)
         .spawn()
         .unwrap();
     wait_healthy(port, &mut child);
