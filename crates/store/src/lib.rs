@@ -44,9 +44,20 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-/// Embedded migrations, one folder per backend with the same file names.
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+/// Embedded migrations, one folder per backend with the same file names. Migrations a newer
+/// release applied are tolerated (`ignore_missing`): during a rolling upgrade of several
+/// instances the database is migrated first and older instances keep (re)starting on it, which
+/// is why every migration stays backward compatible for one release (docs/deploy.md).
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = {
+    let mut m = sqlx::migrate!("migrations/sqlite");
+    m.ignore_missing = true;
+    m
+};
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = {
+    let mut m = sqlx::migrate!("migrations/postgres");
+    m.ignore_missing = true;
+    m
+};
 
 /// Runs `$body` with `$pool` bound to a pool that may read (SQLite: the reader pool).
 macro_rules! read {

@@ -249,3 +249,27 @@ async fn every_sealed_column_is_rotated(db: TestDb) {
     }
 }
 on_both!(every_sealed_column_is_rotated);
+
+/// An older release starts on a database a newer one migrated (rolling upgrades): unknown
+/// applied migrations are tolerated, not a refusal to start.
+async fn newer_migrations_do_not_stop_an_older_release(db: TestDb) {
+    let store = db.store();
+    let checksum = match db.kind {
+        Kind::Sqlite => "X'00'",
+        Kind::Postgres => "'\\x00'::bytea",
+    };
+    db.raw_execute(
+        &format!(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, \
+             execution_time) VALUES (99990101000000, 'from a newer release', TRUE, {checksum}, 1)"
+        ),
+        &[],
+        &[],
+    )
+    .await
+    .unwrap();
+    store.migrate().await.unwrap();
+    let applied = store.applied_migrations().await.unwrap();
+    assert!(applied.contains(&99_990_101_000_000));
+}
+on_both!(newer_migrations_do_not_stop_an_older_release);
