@@ -33,6 +33,7 @@ pub const KEYS: &[&str] = &[
     "request_timeout_seconds",
     "header_timeout_seconds",
     "mail_lease_seconds",
+    "metrics",
     "config",
 ];
 
@@ -65,6 +66,8 @@ struct Raw {
     /// How long a claimed outbox message is reserved for the instance sending it; after a
     /// crash another instance (or the restarted one) sends it once this has passed.
     mail_lease_seconds: u32,
+    /// Serve Prometheus metrics at `/metrics`.
+    metrics: bool,
 }
 
 impl Default for Raw {
@@ -90,6 +93,7 @@ impl Default for Raw {
             request_timeout_seconds: 30,
             header_timeout_seconds: 10,
             mail_lease_seconds: 120,
+            metrics: false,
         }
     }
 }
@@ -162,6 +166,8 @@ pub struct Config {
     pub request_timeout: std::time::Duration,
     /// `MEDSPA_MAIL_LEASE_SECONDS` (120).
     pub mail_lease: std::time::Duration,
+    /// `MEDSPA_METRICS`: serve `/metrics` (off by default).
+    pub metrics: bool,
 }
 
 fn bad(key: &str, why: &str) -> ConfigError {
@@ -322,6 +328,7 @@ impl Config {
             max_connections: usize::try_from(raw.max_connections).unwrap_or(usize::MAX),
             header_timeout: std::time::Duration::from_secs(raw.header_timeout_seconds.into()),
             mail_lease: std::time::Duration::from_secs(raw.mail_lease_seconds.into()),
+            metrics: raw.metrics,
             request_timeout: std::time::Duration::from_secs(raw.request_timeout_seconds.into()),
             data_dir: raw.data_dir,
             database,

@@ -379,6 +379,11 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
         Worker::spawn(store.clone(), mail, clock.clone(), stopped(stop_rx.clone()));
     let state = AppState::new(store.clone(), clinic, app_config, clock)
         .with_mail_nudge(std::sync::Arc::new(move || mail_handle.nudge()));
+    let state = if config.metrics {
+        state.with_metrics()
+    } else {
+        state
+    };
     let router = medspa_web::router(state);
     let addr = listener.local_addr().map_err(|e| Fatal(e.to_string()))?;
     tracing::info!(%addr, backend = store.backend_name(), smtp, startup_ms = started.elapsed().as_millis(), "serving");

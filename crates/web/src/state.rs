@@ -21,6 +21,7 @@ pub struct AppState {
     pub holds: Arc<HoldCache>,
     clinic: Arc<RwLock<Arc<Clinic>>>,
     nudge: Option<MailNudge>,
+    metrics: Option<Arc<crate::metrics::Metrics>>,
 }
 
 impl AppState {
@@ -38,7 +39,20 @@ impl AppState {
             holds,
             clinic: Arc::new(RwLock::new(Arc::new(clinic))),
             nudge: None,
+            metrics: None,
         }
+    }
+
+    /// Turns on `GET /metrics` (Prometheus text) and the request counters behind it.
+    #[must_use]
+    pub fn with_metrics(mut self) -> Self {
+        self.metrics = Some(Arc::default());
+        self
+    }
+
+    /// The request counters, when `/metrics` is on.
+    pub fn metrics(&self) -> Option<&crate::metrics::Metrics> {
+        self.metrics.as_deref()
     }
 
     /// Sets the hook that wakes the mail worker.

@@ -6,5 +6,6 @@
 mod backup;
 mod crash;
 mod many;
+mod metrics;
 mod rotate;
 mod support;
