@@ -80,6 +80,41 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Replace the SQLite database in the data dir with a backup made by `medspa backup`.
+    /// Stop the server first. The configured secret key must be the one the backup was made
+    /// with. The database it replaces is kept beside it (medspa.db.before-restore-...).
+    Restore {
+        #[command(flatten)]
+        common: Common,
+        /// The backup file
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// The secret key that seals health data and signs cookies.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Re-encrypt every sealed field under a new key while the clinic stays online.
+    ///
+    /// The new key comes from MEDSPA_NEW_SECRET_KEY, or from standard input with
+    /// --new-key-stdin; MEDSPA_SECRET_KEY stays the current key. First give every running
+    /// instance both keys (MEDSPA_SECRET_KEY=old, MEDSPA_NEW_SECRET_KEY=new) and restart them
+    /// one by one; then run this. It works in batches and can be stopped (Ctrl+C) and run
+    /// again: it continues where it stopped. When it finishes, set MEDSPA_SECRET_KEY to the
+    /// new key and remove MEDSPA_NEW_SECRET_KEY everywhere: the old key is refused from then on.
+    Rotate {
+        #[command(flatten)]
+        common: Common,
+        /// Read the new key from standard input instead of MEDSPA_NEW_SECRET_KEY
+        #[arg(long)]
+        new_key_stdin: bool,
+        /// Rows re-encrypted per transaction
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        batch_size: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -25,12 +25,15 @@ pub const KEYS: &[&str] = &[
     "rate_limit_per_minute",
     "embed_origins",
     "secret_key",
+    "new_secret_key",
     "log",
     "reminder_offsets",
     "trusted_proxies",
     "max_connections",
     "request_timeout_seconds",
     "header_timeout_seconds",
+    "mail_lease_seconds",
+    "metrics",
     "config",
 ];
 
@@ -50,6 +53,9 @@ struct Raw {
     #[serde(deserialize_with = "origins")]
     embed_origins: Vec<String>,
     secret_key: Option<String>,
+    /// The key a rotation moves to (`medspa key rotate`); instances hold both meanwhile.
+    #[serde(default)]
+    new_secret_key: Option<String>,
     log: String,
     reminder_offsets: String,
     #[serde(deserialize_with = "origins")]
@@ -57,6 +63,11 @@ struct Raw {
     max_connections: u32,
     request_timeout_seconds: u32,
     header_timeout_seconds: u32,
+    /// How long a claimed outbox message is reserved for the instance sending it; after a
+    /// crash another instance (or the restarted one) sends it once this has passed.
+    mail_lease_seconds: u32,
+    /// Serve Prometheus metrics at `/metrics`.
+    metrics: bool,
 }
 
 impl Default for Raw {
@@ -74,12 +85,15 @@ impl Default for Raw {
             rate_limit_per_minute: 120,
             embed_origins: Vec::new(),
             secret_key: None,
+            new_secret_key: None,
             log: "info,sqlx=warn,tower_http=warn".into(),
             reminder_offsets: "48h, 2h".into(),
             trusted_proxies: Vec::new(),
             max_connections: 4096,
             request_timeout_seconds: 30,
             header_timeout_seconds: 10,
+            mail_lease_seconds: 120,
+            metrics: false,
         }
     }
 }
@@ -141,6 +155,8 @@ pub struct Config {
     pub embed_origins: Vec<String>,
     /// `None` until [`Config::secret`] loads or generates it.
     pub secret_key: Option<String>,
+    /// `MEDSPA_NEW_SECRET_KEY`: the key a rotation moves to, during `medspa key rotate`.
+    pub new_secret_key: Option<String>,
     pub log: String,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -148,6 +164,10 @@ pub struct Config {
     pub max_connections: usize,
     pub header_timeout: std::time::Duration,
     pub request_timeout: std::time::Duration,
+    /// `MEDSPA_MAIL_LEASE_SECONDS` (120).
+    pub mail_lease: std::time::Duration,
+    /// `MEDSPA_METRICS`: serve `/metrics` (off by default).
+    pub metrics: bool,
 }
 
 fn bad(key: &str, why: &str) -> ConfigError {
@@ -271,6 +291,14 @@ impl Config {
                 "must be at least 32 characters (a 64-hex-digit random value is best)",
             ));
         }
+        if let Some(k) = &raw.new_secret_key
+            && SecretKey::new(k).is_none()
+        {
+            return Err(bad(
+                "new_secret_key",
+                "must be at least 32 characters (a 64-hex-digit random value is best)",
+            ));
+        }
         let trusted_proxies = raw
             .trusted_proxies
             .iter()
@@ -291,10 +319,16 @@ impl Config {
         if !(1..=600).contains(&raw.header_timeout_seconds) {
             return Err(bad("header_timeout_seconds", "must be between 1 and 600"));
         }
+        // The worker keeps each SMTP conversation under half the lease.
+        if !(4..=3600).contains(&raw.mail_lease_seconds) {
+            return Err(bad("mail_lease_seconds", "must be between 4 and 3600"));
+        }
         Ok(Self {
             trusted_proxies,
             max_connections: usize::try_from(raw.max_connections).unwrap_or(usize::MAX),
             header_timeout: std::time::Duration::from_secs(raw.header_timeout_seconds.into()),
+            mail_lease: std::time::Duration::from_secs(raw.mail_lease_seconds.into()),
+            metrics: raw.metrics,
             request_timeout: std::time::Duration::from_secs(raw.request_timeout_seconds.into()),
             data_dir: raw.data_dir,
             database,
@@ -312,8 +346,14 @@ impl Config {
             rate_limit_per_minute: raw.rate_limit_per_minute,
             embed_origins: raw.embed_origins,
             secret_key: raw.secret_key,
+            new_secret_key: raw.new_secret_key,
             log: raw.log,
         })
+    }
+
+    /// The key a rotation moves to, when `MEDSPA_NEW_SECRET_KEY` is set (validated at load).
+    pub fn new_secret(&self) -> Option<SecretKey> {
+        self.new_secret_key.as_deref().and_then(SecretKey::new)
     }
 
     /// The secret key: configured, or read from `<data_dir>/secret.key`, or generated there

@@ -8,7 +8,9 @@ mod cli;
 mod config;
 mod demo;
 mod import;
+mod keys;
 mod out;
+mod restore;
 mod run;
 
 use clap::Parser;

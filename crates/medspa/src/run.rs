@@ -1,6 +1,6 @@
 //! Running the commands: configuration, logging, database, listener, graceful shutdown.
 
-use crate::cli::{Cli, Command, Common, ImportCommand, UserCommand};
+use crate::cli::{Cli, Command, Common, ImportCommand, KeyCommand, UserCommand};
 use crate::config::{Config, unknown_env_keys};
 use crate::{demo, out};
 use medspa_core::input::{Email, PersonName};
@@ -148,16 +148,30 @@ pub async fn run(cli: Cli) -> Result<(), Fatal> {
             let started = Instant::now();
             match store.backup_to(&file).await {
                 Ok(bytes) => out::line(&format!(
-                    "backup written to {} ({} KiB in {} ms); restore by stopping medspa and copying it over the database file",
+                    "backup written to {} ({} KiB in {} ms); restore it with `medspa restore {}`",
                     file.display(),
                     bytes / 1024,
-                    started.elapsed().as_millis()
+                    started.elapsed().as_millis(),
+                    file.display()
                 )),
                 Err(StoreError::Rejected(hint)) => out::line(&hint),
                 Err(e) => return Err(e.into()),
             }
+            out::line(crate::restore::KEY_REMINDER);
             store.close().await;
             Ok(())
+        }
+        Command::Restore { common, file } => {
+            let config = load(&common, None)?;
+            crate::restore::restore(&config, &file).await
+        }
+        Command::Key(KeyCommand::Rotate {
+            common,
+            new_key_stdin,
+            batch_size,
+        }) => {
+            let config = load(&common, None)?;
+            crate::keys::rotate(&config, new_key_stdin, batch_size).await
         }
     }
 }
@@ -225,7 +239,7 @@ fn load(common: &Common, bind: Option<&String>) -> Result<Config, Fatal> {
     Ok(config)
 }
 
-async fn connect(config: &Config, secret: &SecretKey) -> Result<Store, Fatal> {
+pub(crate) async fn connect(config: &Config, secret: &SecretKey) -> Result<Store, Fatal> {
     let store = Store::connect(&ConnectOptions {
         url: config.database.clone(),
         secret: secret.clone(),
@@ -234,6 +248,10 @@ async fn connect(config: &Config, secret: &SecretKey) -> Result<Store, Fatal> {
     })
     .await?
     .with_reminder_offsets(&config.reminder_offsets);
+    let store = match config.new_secret() {
+        Some(next) => store.with_next_key(&next),
+        None => store,
+    };
     store
         .migrate()
         .await
@@ -243,6 +261,11 @@ async fn connect(config: &Config, secret: &SecretKey) -> Result<Store, Fatal> {
     match store.verify_key(SystemClock.now().as_millisecond()).await {
         Ok(KeyCheck::Recorded) => tracing::info!("recorded the secret key's check value"),
         Ok(KeyCheck::Matches) => {}
+        Ok(KeyCheck::Rotating) => tracing::info!("key rotation under way: both keys open"),
+        Err(StoreError::Rejected(why)) => {
+            store.close().await;
+            return Err(Fatal(format!("{why}. Refusing to start.")));
+        }
         Err(StoreError::KeyMismatch) => {
             store.close().await;
             return Err(Fatal(
@@ -275,6 +298,8 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
         ))
     })?;
     let secret = config.secret()?;
+    // `medspa restore` refuses while any server holds this (SQLite only).
+    let _serving = crate::restore::serving_lock(&config)?;
     let store = connect(&config, &secret).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let clinic = match store.load_clinic().await? {
@@ -313,6 +338,7 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
     };
     let mail = MailConfig {
         reminder_offsets: config.reminder_offsets.clone(),
+        lease: config.mail_lease,
         ..MailConfig::new(config.mail_from.clone(), config.base_url.clone())
             .with_smtp(config.smtp_url.clone())
     };
@@ -349,10 +375,16 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
             }
         })
     };
+    let keys = crate::keys::spawn_refresh(store.clone(), stop_rx.clone());
     let (mail_handle, worker) =
         Worker::spawn(store.clone(), mail, clock.clone(), stopped(stop_rx.clone()));
     let state = AppState::new(store.clone(), clinic, app_config, clock)
         .with_mail_nudge(std::sync::Arc::new(move || mail_handle.nudge()));
+    let state = if config.metrics {
+        state.with_metrics()
+    } else {
+        state
+    };
     let router = medspa_web::router(state);
     let addr = listener.local_addr().map_err(|e| Fatal(e.to_string()))?;
     tracing::info!(%addr, backend = store.backend_name(), smtp, startup_ms = started.elapsed().as_millis(), "serving");
@@ -370,6 +402,7 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
         .map_err(|e| Fatal(format!("server error: {e}")))?;
     let _ = worker.await;
     let _ = janitor.await;
+    let _ = keys.await;
     // Every commit is durable already; closing only lets SQLite checkpoint its log, so it must
     // never keep the process from exiting.
     if tokio::time::timeout(Duration::from_secs(10), store.close())

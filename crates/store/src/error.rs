@@ -42,6 +42,17 @@ pub enum StoreError {
     Io(String),
 }
 
+impl StoreError {
+    /// PostgreSQL gave up on the transaction because of a concurrent one (deadlock detected,
+    /// 40P01, or serialization failure, 40001); running it again is the remedy. Two bookings
+    /// whose holds conflict can each wait on the other's row of the exclusion constraint, and
+    /// PostgreSQL then aborts one with a deadlock instead of an exclusion violation.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Db(sqlx::Error::Database(db))
+            if matches!(db.code().as_deref(), Some("40P01" | "40001")))
+    }
+}
+
 /// Constraint names the store maps to [`StoreError::Conflict`]. Both backends name their guards
 /// alike: PostgreSQL via the constraint name, SQLite via the trigger's `RAISE` message.
 const KNOWN_CONSTRAINTS: &[&str] = &[

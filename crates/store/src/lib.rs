@@ -17,12 +17,13 @@ pub mod pages;
 pub mod quiz;
 pub mod seal;
 
-mod backup;
+pub mod backup;
 pub mod bookings;
 pub mod clients;
 mod clinic;
 mod group;
 pub mod key_check;
+pub mod rotate;
 mod seed;
 mod users;
 
@@ -43,9 +44,20 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-/// Embedded migrations, one folder per backend with the same file names.
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+/// Embedded migrations, one folder per backend with the same file names. Migrations a newer
+/// release applied are tolerated (`ignore_missing`): during a rolling upgrade of several
+/// instances the database is migrated first and older instances keep (re)starting on it, which
+/// is why every migration stays backward compatible for one release (docs/deploy.md).
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = {
+    let mut m = sqlx::migrate!("migrations/sqlite");
+    m.ignore_missing = true;
+    m
+};
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = {
+    let mut m = sqlx::migrate!("migrations/postgres");
+    m.ignore_missing = true;
+    m
+};
 
 /// Runs `$body` with `$pool` bound to a pool that may read (SQLite: the reader pool).
 macro_rules! read {
@@ -169,6 +181,10 @@ pub struct Store {
     pub(crate) sealer: Sealer,
     /// This key's check value ([`key_check`]).
     pub(crate) key_check: std::sync::Arc<str>,
+    /// The secret the store was opened with (kept to add a rotation's next key).
+    pub(crate) secret: SecretKey,
+    /// The check value of the key a rotation moves to, when configured ([`Store::with_next_key`]).
+    pub(crate) next_key_check: Option<std::sync::Arc<str>>,
     /// How long before an appointment reminders go out (default 48 h and 2 h).
     pub(crate) reminder_offsets: std::sync::Arc<[jiff::SignedDuration]>,
 }
@@ -232,6 +248,8 @@ impl Store {
             backend,
             sealer,
             key_check: key_check::check_value(&opts.secret).into(),
+            secret: opts.secret.clone(),
+            next_key_check: None,
             reminder_offsets: DEFAULT_REMINDERS.to_vec().into(),
         })
     }
@@ -240,6 +258,16 @@ impl Store {
     #[must_use]
     pub fn with_reminder_offsets(mut self, offsets: &[jiff::SignedDuration]) -> Self {
         self.reminder_offsets = offsets.to_vec().into();
+        self
+    }
+
+    /// Adds the key a rotation moves to (`MEDSPA_NEW_SECRET_KEY`): values sealed under either
+    /// key open, and new values are sealed under it once the database's key check says a
+    /// rotation to it has begun ([`Store::refresh_key_state`]).
+    #[must_use]
+    pub fn with_next_key(mut self, next: &SecretKey) -> Self {
+        self.sealer = Sealer::with_next(&self.secret, next);
+        self.next_key_check = Some(key_check::check_value(next).into());
         self
     }
 

@@ -12,6 +12,9 @@ use medspa_store::{
 use medspa_testkit::{Kind, TestDb, on_both, test_secret};
 use uuid::Uuid;
 
+#[path = "contract/rotation.rs"]
+mod rotation;
+
 const NOW: i64 = 1_795_000_000_000;
 
 fn demo_clinic() -> medspa_core::clinic::Clinic {

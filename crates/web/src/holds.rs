@@ -1,7 +1,12 @@
 //! An in-memory snapshot of each location's active holds, so availability answers without a
 //! database round trip. It is a cache, never the authority: every booking re-checks inside its
-//! transaction and the database rejects overlaps. Local writes update the snapshot at once;
-//! writes by other app instances (PostgreSQL) show up when it expires (`ttl`).
+//! transaction and the database rejects overlaps. Local writes update the snapshot at once.
+//! Writes by other app instances (PostgreSQL) travel through the database: every change to
+//! `holds` bumps a counter in the same transaction (`hold_changes`, a trigger), and each
+//! availability read first reads the counters' sum ([`HoldCache::sync`]); a different sum than
+//! the last one seen drops every snapshot and cached answer before answering. So a slot
+//! another instance has taken is never offered by a request that starts after that booking
+//! committed. `ttl` remains a safety net.
 
 use medspa_core::availability::{Hold, HoldIndex};
 use medspa_core::time::Interval;
@@ -30,6 +35,8 @@ struct Entry {
     loaded: Instant,
     /// Shortened by [`HoldCache::invalidate`].
     ttl: Duration,
+    /// The `hold_changes` sum seen before loading: the entry is only used while it is current.
+    db_changes: i64,
 }
 
 /// After an invalidation, a snapshot is still used for this long: a burst of lost races
@@ -47,6 +54,8 @@ pub struct HoldCache {
     /// Serialized answers by request key, valid for one snapshot generation and one minute.
     responses: Mutex<HashMap<String, CachedResponse>>,
     loading: tokio::sync::Mutex<()>,
+    /// The last `hold_changes` sum seen (PostgreSQL); `i64::MIN` before the first.
+    db_changes: std::sync::atomic::AtomicI64,
 }
 
 impl HoldCache {
@@ -59,7 +68,29 @@ impl HoldCache {
             generation: std::sync::atomic::AtomicU64::new(0),
             responses: Mutex::new(HashMap::new()),
             loading: tokio::sync::Mutex::new(()),
+            db_changes: std::sync::atomic::AtomicI64::new(i64::MIN),
         }
+    }
+
+    /// PostgreSQL: reads the database's hold-change counter and, when another instance (or
+    /// this one) committed a change since the last read, drops every snapshot and cached
+    /// answer. One small query; nothing on SQLite.
+    pub async fn sync(&self, store: &Store) -> Result<(), StoreError> {
+        use std::sync::atomic::Ordering;
+        let Some(n) = store.hold_changes().await? else {
+            return Ok(());
+        };
+        let seen = self.db_changes.swap(n, Ordering::AcqRel);
+        if seen != n {
+            let mut entries = self
+                .entries
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            entries.clear();
+            drop(entries);
+            self.bump();
+        }
+        Ok(())
     }
 
     fn fresh(&self, location: LocationId, from_ms: i64, to_ms: i64) -> Option<Arc<HoldIndex>> {
@@ -70,7 +101,10 @@ impl HoldCache {
         entries
             .get(&location)
             .filter(|e| {
-                e.from_ms <= from_ms && to_ms <= e.to_ms && e.loaded.elapsed() < e.ttl.min(self.ttl)
+                e.from_ms <= from_ms
+                    && to_ms <= e.to_ms
+                    && e.loaded.elapsed() < e.ttl.min(self.ttl)
+                    && e.db_changes == self.db_changes.load(std::sync::atomic::Ordering::Acquire)
             })
             .map(|e| e.index.clone())
     }
@@ -83,6 +117,7 @@ impl HoldCache {
         from_ms: i64,
         to_ms: i64,
     ) -> Result<Arc<HoldIndex>, StoreError> {
+        self.sync(store).await?;
         if let Some(index) = self.fresh(location, from_ms, to_ms) {
             return Ok(index);
         }
@@ -93,6 +128,8 @@ impl HoldCache {
         }
         let lo = from_ms - 2 * DAY_MS;
         let hi = to_ms.max(from_ms + self.lookahead_ms) + 2 * DAY_MS;
+        // Read before loading: the holds read below are at least this current.
+        let db_changes = self.db_changes.load(std::sync::atomic::Ordering::Acquire);
         let index = Arc::new(store.holds_between(location, lo, hi).await?);
         let mut entries = self
             .entries
@@ -106,6 +143,7 @@ impl HoldCache {
                 to_ms: hi,
                 loaded: Instant::now(),
                 ttl: self.ttl,
+                db_changes,
             },
         );
         drop(entries);

@@ -11,6 +11,7 @@ pub mod error;
 pub mod forms;
 mod health;
 pub mod holds;
+pub mod metrics;
 mod middleware;
 pub mod rate_limit;
 pub mod server;
@@ -34,6 +35,16 @@ pub fn router(state: AppState) -> Router {
         .merge(site::router(&state))
         .fallback(error::not_found);
     let routes = rate_limit::apply(routes, &state);
+    let routes = if state.metrics().is_some() {
+        routes
+            .merge(metrics::router())
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                metrics::record,
+            ))
+    } else {
+        routes
+    };
     middleware::wrap(routes, &state).with_state(state)
 }
 

@@ -21,17 +21,16 @@ pub struct AppState {
     pub holds: Arc<HoldCache>,
     clinic: Arc<RwLock<Arc<Clinic>>>,
     nudge: Option<MailNudge>,
+    metrics: Option<Arc<crate::metrics::Metrics>>,
 }
 
 impl AppState {
     /// State over a loaded clinic.
     pub fn new(store: Store, clinic: Clinic, config: AppConfig, clock: Arc<dyn Clock>) -> Self {
-        // One instance on SQLite owns every write; on PostgreSQL other instances may book too.
-        let ttl = if store.backend_name() == "sqlite" {
-            Duration::from_mins(1)
-        } else {
-            Duration::from_secs(2)
-        };
+        // SQLite: this process makes every write. PostgreSQL: other instances' writes reach
+        // the cache through the database's change counter, read per availability request
+        // (`HoldCache::sync`); the expiry is only a safety net on both.
+        let ttl = Duration::from_mins(1);
         let holds = Arc::new(HoldCache::new(ttl, config.policy.horizon_days + 1));
         Self {
             store,
@@ -40,7 +39,20 @@ impl AppState {
             holds,
             clinic: Arc::new(RwLock::new(Arc::new(clinic))),
             nudge: None,
+            metrics: None,
         }
+    }
+
+    /// Turns on `GET /metrics` (Prometheus text) and the request counters behind it.
+    #[must_use]
+    pub fn with_metrics(mut self) -> Self {
+        self.metrics = Some(Arc::default());
+        self
+    }
+
+    /// The request counters, when `/metrics` is on.
+    pub fn metrics(&self) -> Option<&crate::metrics::Metrics> {
+        self.metrics.as_deref()
     }
 
     /// Sets the hook that wakes the mail worker.

@@ -53,14 +53,20 @@ impl Store {
         now_ms: i64,
         render: &(dyn Fn(&Booked) -> String + Send + Sync),
     ) -> Result<BookOutcome, BookError> {
-        // A reference collision is astronomically rare; retry once with a fresh one.
-        for attempt in 0..3 {
+        // A reference collision is astronomically rare; retry once with a fresh one. A
+        // transaction PostgreSQL aborted for a concurrent one (two bookings contending for
+        // the same holds can deadlock on the exclusion constraint) runs again: it then sees
+        // the other booking and is refused (409) or succeeds.
+        for attempt in 0..4 {
             match self
                 .try_book(clinic, policy, booking, idem, now_ms, render)
                 .await
             {
                 Err(BookError::Store(StoreError::Conflict("appointments_reference_key")))
                     if attempt < 2 => {}
+                Err(BookError::Store(e)) if e.is_transient() && attempt < 3 => {
+                    tracing::info!("booking retried after a deadlock with a concurrent booking");
+                }
                 Err(BookError::Store(StoreError::Conflict("idempotency_keys_pkey"))) => {
                     // A concurrent request with the same key committed first: replay it.
                     return self.replay(idem.expect("conflict implies a key")).await;

@@ -28,6 +28,22 @@ impl Store {
         Ok(hold_index(rows))
     }
 
+    /// PostgreSQL: a number that changes with every committed change to any hold, by any
+    /// instance (the sum of the `hold_changes` counters, bumped by a trigger on `holds`).
+    /// `None` on SQLite, where this process makes every change itself.
+    pub async fn hold_changes(&self) -> Result<Option<i64>, StoreError> {
+        match &self.backend {
+            crate::Backend::Sqlite { .. } => Ok(None),
+            crate::Backend::Postgres(pool) => {
+                let (n,): (i64,) =
+                    sqlx::query_as("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM hold_changes")
+                        .fetch_one(pool)
+                        .await?;
+                Ok(Some(n))
+            }
+        }
+    }
+
     /// An appointment by reference, only when `token` matches its manage token. A wrong
     /// reference and a wrong token are indistinguishable (`NotFound`), and the token check
     /// runs in constant time.

@@ -188,6 +188,8 @@ pub async fn availability(
     let key = params.cache_key();
     let now_ms = app.clock.now().as_millisecond();
     let minute = now_ms.div_euclid(60_000);
+    // Changes committed by other instances (PostgreSQL) first drop what is cached.
+    app.holds.sync(&app.store).await?;
     let generation = app.holds.generation();
     if let Some(body) = app.holds.cached_response(&key, generation, minute) {
         return Ok(json_bytes(body));
