@@ -8,6 +8,7 @@
 //! failing with `SQLITE_BUSY`) and a pool of readers; PostgreSQL uses one pool.
 
 pub mod audit;
+pub mod auth;
 pub mod blog;
 pub mod clock;
 pub mod contact;
@@ -16,6 +17,7 @@ pub mod outbox;
 pub mod pages;
 pub mod quiz;
 pub mod seal;
+pub mod setup;
 
 mod backup;
 pub mod bookings;

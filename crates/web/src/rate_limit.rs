@@ -187,7 +187,14 @@ pub fn is_limited(method: &Method, path: &str) -> bool {
         *method,
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
-    let signed_in_admin = path.starts_with("/admin/") && path != "/admin/login";
+    // The back office's anonymous forms (sign-in, first-run setup, password reset and
+    // invitation links) are public POSTs; everything else under /admin needs a session.
+    let anonymous_admin = path == "/admin/login"
+        || path == "/admin/setup"
+        || path == "/admin/forgot"
+        || path.starts_with("/admin/reset/")
+        || path.starts_with("/admin/invite/");
+    let signed_in_admin = path.starts_with("/admin/") && !anonymous_admin;
     unsafe_method && !signed_in_admin
 }
 
