@@ -7,9 +7,11 @@
 mod cli;
 mod config;
 mod demo;
+mod first_run;
 mod import;
 mod out;
 mod run;
+mod setup_cmd;
 
 use clap::Parser;
 

@@ -246,16 +246,15 @@ impl Store {
         email: &str,
         now_ms: i64,
     ) -> Result<Option<i64>, StoreError> {
-        let row: Option<(i64,)> =
-            read!(self, |pool| {
-                sqlx::query_as(
+        let row: Option<(i64,)> = read!(self, |pool| {
+            sqlx::query_as(
             "SELECT locked_until_ms FROM login_locks WHERE email_norm = $1 AND locked_until_ms > $2"
         )
         .bind(email_norm(email))
         .bind(now_ms)
         .fetch_optional(pool)
         .await
-            })?;
+        })?;
         Ok(row.map(|r| r.0))
     }
 

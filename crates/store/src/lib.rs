@@ -34,7 +34,7 @@ pub use clinic::ClinicRecord;
 pub use error::StoreError;
 pub use seal::{Sealer, SecretKey};
 pub use seed::{SeedAppointment, SeedClient};
-pub use users::{NewUser, Role, User, hash_password, verify_password};
+pub use users::{LAST_OWNER, NewUser, Role, User, hash_password, verify_password};
 
 use error::RedactedUrl;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

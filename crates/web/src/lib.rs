@@ -13,7 +13,7 @@ mod health;
 pub mod holds;
 mod middleware;
 pub mod rate_limit;
-mod site;
+pub mod site;
 pub mod state;
 pub mod views;
 
@@ -28,11 +28,20 @@ use tokio::net::TcpListener;
 
 /// The whole application router with every middleware layer.
 pub fn router(state: AppState) -> Router {
+    router_with(state, Router::new())
+}
+
+/// The whole application with `extra` routes (the back office, mounted by the binary) merged
+/// in behind the same layers: request ids, security headers, error pages, rate limit, and the
+/// first-run gate ([`site::not_set_up`]).
+pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
     let routes = Router::new()
         .merge(health::router())
         .merge(api::router())
         .merge(site::router(&state))
+        .merge(extra)
         .fallback(error::not_found);
+    let routes = site::not_set_up::gate(routes, &state);
     let routes = rate_limit::apply(routes, &state);
     middleware::wrap(routes, &state).with_state(state)
 }
