@@ -279,31 +279,33 @@ impl Store {
             .bind(now_ms - LOCKOUT_WINDOW_MS)
             .fetch_one(&mut *tx)
             .await?;
+            // No early `return` here: it would leave `tx!` without committing the insert.
             if n < LOCKOUT_FAILURES {
-                return Ok(None);
-            }
-            let until = now_ms + LOCKOUT_MS;
-            sqlx::query(
-                "INSERT INTO login_locks (email_norm, locked_until_ms) VALUES ($1, $2) \
-                 ON CONFLICT (email_norm) DO UPDATE SET locked_until_ms = excluded.locked_until_ms",
-            )
-            .bind(&norm)
-            .bind(until)
-            .execute(&mut *tx)
-            .await?;
-            // The lock replaces the failures: once it ends, the count starts again from zero.
-            sqlx::query("DELETE FROM login_failures WHERE email_norm = $1")
+                Ok(None)
+            } else {
+                let until = now_ms + LOCKOUT_MS;
+                sqlx::query(
+                    "INSERT INTO login_locks (email_norm, locked_until_ms) VALUES ($1, $2) \
+                     ON CONFLICT (email_norm) DO UPDATE SET locked_until_ms = excluded.locked_until_ms",
+                )
                 .bind(&norm)
+                .bind(until)
                 .execute(&mut *tx)
                 .await?;
-            let e = Actor::system().entry(
-                "user.locked_out",
-                "login",
-                "-",
-                &json!({"minutes": LOCKOUT_MS / 60_000}),
-            );
-            insert_audit!(&mut *tx, &e, now_ms)?;
-            Ok::<_, StoreError>(Some(until))
+                // The lock replaces the failures: once it ends, the count starts again from zero.
+                sqlx::query("DELETE FROM login_failures WHERE email_norm = $1")
+                    .bind(&norm)
+                    .execute(&mut *tx)
+                    .await?;
+                let e = Actor::system().entry(
+                    "user.locked_out",
+                    "login",
+                    "-",
+                    &json!({"minutes": LOCKOUT_MS / 60_000}),
+                );
+                insert_audit!(&mut *tx, &e, now_ms)?;
+                Ok::<_, StoreError>(Some(until))
+            }
         })
     }
 
