@@ -80,7 +80,7 @@ pub fn is_common(raw: &str) -> bool {
     let chars: Vec<char> = lower.chars().collect();
     (1..=4).any(|unit| {
         chars.len() >= unit * 2
-            && chars.len() % unit == 0
+            && chars.len().is_multiple_of(unit)
             && chars.chunks(unit).all(|c| c == &chars[..unit])
     })
 }

@@ -77,7 +77,7 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
         #[command(flatten)]
-        args: SetupArgs,
+        args: Box<SetupArgs>,
     },
     /// Write a consistent copy of the live database to FILE while the clinic keeps running.
     Backup {

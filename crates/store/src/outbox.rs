@@ -293,8 +293,8 @@ impl OutboxMessage {
     ) -> Self {
         use base64::Engine as _;
         let mut m = Self::notice(recipient, text.0, text.1, dedupe_key, now);
-        let sealed = sealer.seal(link_aad(m.id).as_bytes(), link.as_bytes());
-        m.payload.sealed_link = Some(base64::engine::general_purpose::STANDARD.encode(sealed));
+        let ciphertext = sealer.seal(link_aad(m.id).as_bytes(), link.as_bytes());
+        m.payload.sealed_link = Some(base64::engine::general_purpose::STANDARD.encode(ciphertext));
         m
     }
 }

@@ -84,20 +84,19 @@ impl Store {
                 return Err(StoreError::Rejected(CLINIC_EXISTS.into()));
             }
             // The token dies here: a second setup racing this one finds nothing to delete.
-            let deleted = match &token_hex {
-                Some(h) => sqlx::query("DELETE FROM settings WHERE key = $1 AND value = $2")
+            let deleted = if let Some(h) = &token_hex {
+                sqlx::query("DELETE FROM settings WHERE key = $1 AND value = $2")
                     .bind(TOKEN_KEY)
                     .bind(h)
                     .execute(&mut *tx)
                     .await?
-                    .rows_affected(),
-                None => {
-                    sqlx::query("DELETE FROM settings WHERE key = $1")
-                        .bind(TOKEN_KEY)
-                        .execute(&mut *tx)
-                        .await?;
-                    1
-                }
+                    .rows_affected()
+            } else {
+                sqlx::query("DELETE FROM settings WHERE key = $1")
+                    .bind(TOKEN_KEY)
+                    .execute(&mut *tx)
+                    .await?;
+                1
             };
             if deleted != 1 {
                 return Err(StoreError::Rejected(BAD_SETUP_TOKEN.into()));

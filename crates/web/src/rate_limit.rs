@@ -300,6 +300,15 @@ mod tests {
         assert!(is_limited(&Method::POST, "/api/v1/bookings"));
         assert!(is_limited(&Method::POST, "/admin/login"));
         assert!(!is_limited(&Method::POST, "/admin/users"));
+        for anonymous in [
+            "/admin/setup",
+            "/admin/forgot",
+            "/admin/reset/x",
+            "/admin/invite/x",
+        ] {
+            assert!(is_limited(&Method::POST, anonymous), "{anonymous}");
+        }
+        assert!(!is_limited(&Method::POST, "/admin/users/invite"));
         assert!(!is_limited(&Method::GET, "/contact"));
     }
 }
