@@ -11,6 +11,7 @@
 mod assets;
 mod login;
 mod reset;
+mod resources;
 pub mod routes;
 pub mod session;
 mod setup;
@@ -40,6 +41,7 @@ pub fn router(state: &AppState, options: AdminOptions) -> Router<AppState> {
         .merge(reset::router())
         .merge(today::router())
         .merge(users::router())
+        .merge(resources::router())
         .route_layer(from_fn_with_state(state.clone(), routes::guard))
         .layer(Extension(Arc::new(options)));
     medspa_web::csrf::protect(pages, state).merge(assets::router())

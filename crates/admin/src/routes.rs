@@ -78,6 +78,36 @@ pub const ROUTES: &[AdminRoute] = &[
         "/admin/users/{id}/deactivate",
         Staff(Action::ManageUsers),
     ),
+    r("GET", "/admin/rooms", Staff(Action::ManageSettings)),
+    r("GET", "/admin/rooms/new", Staff(Action::ManageSettings)),
+    r("POST", "/admin/rooms/new", Staff(Action::ManageSettings)),
+    r("GET", "/admin/rooms/{id}", Staff(Action::ManageSettings)),
+    r("POST", "/admin/rooms/{id}", Staff(Action::ManageSettings)),
+    r(
+        "GET",
+        "/admin/rooms/{id}/archive",
+        Staff(Action::ManageSettings),
+    ),
+    r(
+        "POST",
+        "/admin/rooms/{id}/archive",
+        Staff(Action::ManageSettings),
+    ),
+    r("GET", "/admin/devices", Staff(Action::ManageSettings)),
+    r("GET", "/admin/devices/new", Staff(Action::ManageSettings)),
+    r("POST", "/admin/devices/new", Staff(Action::ManageSettings)),
+    r("GET", "/admin/devices/{id}", Staff(Action::ManageSettings)),
+    r("POST", "/admin/devices/{id}", Staff(Action::ManageSettings)),
+    r(
+        "GET",
+        "/admin/devices/{id}/archive",
+        Staff(Action::ManageSettings),
+    ),
+    r(
+        "POST",
+        "/admin/devices/{id}/archive",
+        Staff(Action::ManageSettings),
+    ),
 ];
 
 /// The table entry for a request (HEAD is a GET).

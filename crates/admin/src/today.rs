@@ -24,6 +24,8 @@ pub fn router() -> Router<AppState> {
 struct Step {
     label: &'static str,
     done: bool,
+    /// The page where it is done, when the back office has one.
+    href: Option<&'static str>,
 }
 
 struct Row {
@@ -76,20 +78,24 @@ async fn today(
             Step {
                 label: "Add your services",
                 done: !clinic.services.is_empty(),
+                href: None,
             },
             Step {
                 label: "Add staff",
                 done: !clinic.staff.is_empty(),
+                href: None,
             },
             Step {
                 label: "Add rooms and devices",
                 done: !clinic.rooms.is_empty(),
+                href: Some("/admin/rooms"),
             },
             Step {
                 label: "Publish: clients can book online",
                 done: !clinic.services.is_empty()
                     && !clinic.staff.is_empty()
                     && !clinic.rooms.is_empty(),
+                href: None,
             },
         ];
         if steps.iter().all(|s| s.done) {

@@ -36,8 +36,10 @@ pub struct Layout {
 }
 
 /// Links of the back office and the action each needs; only pages that exist are listed.
-const NAV: [(&str, &str, Action); 3] = [
+const NAV: [(&str, &str, Action); 5] = [
     ("/admin", "Today", Action::ViewToday),
+    ("/admin/rooms", "Rooms", Action::ManageSettings),
+    ("/admin/devices", "Devices", Action::ManageSettings),
     ("/admin/users", "Users", Action::ManageUsers),
     ("/admin/account", "Your account", Action::ViewToday),
 ];

@@ -16,6 +16,7 @@ pub mod error;
 pub mod outbox;
 pub mod pages;
 pub mod quiz;
+pub mod resources;
 pub mod seal;
 pub mod setup;
 

@@ -29,6 +29,8 @@ pub struct TestApp {
     pub _db: TestDb,
     pub store: Store,
     pub clock: Arc<FixedClock>,
+    /// The server's state: its live clinic snapshot.
+    pub state: AppState,
     pub mail: SmtpSink,
 }
 
@@ -72,13 +74,14 @@ pub async fn spawn(kind: Kind, with_clinic: bool) -> Option<TestApp> {
     let state = AppState::new(store.clone(), clinic, config, clock.clone())
         .with_mail_nudge(Arc::new(move || handle.nudge()));
     let admin = medspa_admin::router(&state, medspa_admin::AdminOptions::default());
-    let router = medspa_web::router_with(state, admin);
+    let router = medspa_web::router_with(state.clone(), admin);
     tokio::spawn(medspa_web::serve(listener, router, std::future::pending()));
     Some(TestApp {
         base,
         _db: db,
         store,
         clock,
+        state,
         mail,
     })
 }

@@ -5,6 +5,7 @@
 
 mod access;
 mod common;
+mod resources;
 mod setup;
 mod signin;
 mod users;
