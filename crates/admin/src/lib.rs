@@ -14,6 +14,7 @@ mod reset;
 mod resources;
 pub mod routes;
 pub mod session;
+mod settings;
 mod setup;
 mod today;
 mod users;
@@ -42,6 +43,7 @@ pub fn router(state: &AppState, options: AdminOptions) -> Router<AppState> {
         .merge(today::router())
         .merge(users::router())
         .merge(resources::router())
+        .merge(settings::router())
         .route_layer(from_fn_with_state(state.clone(), routes::guard))
         .layer(Extension(Arc::new(options)));
     medspa_web::csrf::protect(pages, state).merge(assets::router())

@@ -78,6 +78,8 @@ pub const ROUTES: &[AdminRoute] = &[
         "/admin/users/{id}/deactivate",
         Staff(Action::ManageUsers),
     ),
+    r("GET", "/admin/settings", Staff(Action::ManageSettings)),
+    r("POST", "/admin/settings", Staff(Action::ManageSettings)),
     r("GET", "/admin/rooms", Staff(Action::ManageSettings)),
     r("GET", "/admin/rooms/new", Staff(Action::ManageSettings)),
     r("POST", "/admin/rooms/new", Staff(Action::ManageSettings)),

@@ -233,10 +233,23 @@ impl SetupInput {
     }
 
     fn opening_hours(&self, errors: &mut InvalidInput) -> WeeklySchedule {
+        parse_hours(|p| self.hours(p), errors)
+    }
+}
+
+/// Parses a week of opening hours from `HH:MM` strings per weekday prefix (`mon` .. `sun`,
+/// fields `{prefix}_open` / `{prefix}_close`; both empty = closed). At least one day must be
+/// open; a closing time must follow its opening time.
+pub fn parse_hours<'a>(
+    get: impl Fn(&str) -> (&'a str, &'a str),
+    errors: &mut InvalidInput,
+) -> WeeklySchedule {
+    {
         let mut hours = WeeklySchedule::default();
         let mut open_days = 0;
+        let errors_before = errors.errors.len();
         for (wd, prefix, label) in WEEKDAYS {
-            let (open, close) = self.hours(prefix);
+            let (open, close) = get(prefix);
             let (open, close) = (open.trim(), close.trim());
             if open.is_empty() && close.is_empty() {
                 continue;
@@ -268,7 +281,7 @@ impl SetupInput {
                 },
             }
         }
-        if open_days == 0 && errors.is_empty() {
+        if open_days == 0 && errors.errors.len() == errors_before {
             errors.push(
                 "mon_open",
                 "Enter the opening hours of at least one day of the week",
@@ -296,6 +309,129 @@ fn text(raw: &str, field: &str, max: usize, required: bool, errors: &mut Invalid
         errors.push(field, "Must not contain control characters");
     }
     v.to_owned()
+}
+
+/// The clinic settings page as typed: the clinic's public identity and currency, and its first
+/// location's name, address, zone and opening hours (field names as in [`SetupInput`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct SettingsInput {
+    pub clinic_name: String,
+    pub tagline: String,
+    pub clinic_phone: String,
+    pub clinic_email: String,
+    pub currency: String,
+    pub location_name: String,
+    pub street: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub country: String,
+    pub timezone: String,
+    pub mon_open: String,
+    pub mon_close: String,
+    pub tue_open: String,
+    pub tue_close: String,
+    pub wed_open: String,
+    pub wed_close: String,
+    pub thu_open: String,
+    pub thu_close: String,
+    pub fri_open: String,
+    pub fri_close: String,
+    pub sat_open: String,
+    pub sat_close: String,
+    pub sun_open: String,
+    pub sun_close: String,
+}
+
+/// Valid clinic settings.
+#[derive(Clone, Debug)]
+pub struct ClinicSettings {
+    pub info: ClinicInfo,
+    pub currency: &'static str,
+    pub location_name: String,
+    pub address: Address,
+    pub zone: Zone,
+    pub hours: WeeklySchedule,
+}
+
+impl SettingsInput {
+    /// The open/close strings of a weekday prefix (`mon` .. `sun`).
+    pub fn hours(&self, prefix: &str) -> (&str, &str) {
+        match prefix {
+            "mon" => (&self.mon_open, &self.mon_close),
+            "tue" => (&self.tue_open, &self.tue_close),
+            "wed" => (&self.wed_open, &self.wed_close),
+            "thu" => (&self.thu_open, &self.thu_close),
+            "fri" => (&self.fri_open, &self.fri_close),
+            "sat" => (&self.sat_open, &self.sat_close),
+            _ => (&self.sun_open, &self.sun_close),
+        }
+    }
+
+    /// The open/close strings of a weekday prefix, to fill in.
+    pub fn hours_mut(&mut self, prefix: &str) -> (&mut String, &mut String) {
+        match prefix {
+            "mon" => (&mut self.mon_open, &mut self.mon_close),
+            "tue" => (&mut self.tue_open, &mut self.tue_close),
+            "wed" => (&mut self.wed_open, &mut self.wed_close),
+            "thu" => (&mut self.thu_open, &mut self.thu_close),
+            "fri" => (&mut self.fri_open, &mut self.fri_close),
+            "sat" => (&mut self.sat_open, &mut self.sat_close),
+            _ => (&mut self.sun_open, &mut self.sun_close),
+        }
+    }
+
+    /// Checks every field, like setup does; errors name each bad field.
+    pub fn parse(&self) -> Result<ClinicSettings, InvalidInput> {
+        // The owner fields of setup are not asked here: borrow setup's checks with stand-ins.
+        let setup = SetupInput {
+            clinic_name: self.clinic_name.clone(),
+            clinic_phone: self.clinic_phone.clone(),
+            clinic_email: self.clinic_email.clone(),
+            street: self.street.clone(),
+            city: self.city.clone(),
+            region: self.region.clone(),
+            postal_code: self.postal_code.clone(),
+            country: self.country.clone(),
+            timezone: self.timezone.clone(),
+            currency: self.currency.clone(),
+            name: "Stand In".into(),
+            email: "stand-in@example.com".into(),
+            password: "stand-in passphrase".into(),
+            ..SetupInput::default()
+        };
+        let mut setup = setup;
+        for (_, prefix, _) in WEEKDAYS {
+            let (open, close) = self.hours(prefix);
+            let (o, c) = setup.hours_mut(prefix);
+            open.clone_into(o);
+            close.clone_into(c);
+        }
+        let mut errors = match setup.parse() {
+            Ok(_) => InvalidInput::default(),
+            Err(e) => e,
+        };
+        let tagline = text(&self.tagline, "tagline", 200, false, &mut errors);
+        let location_name = self.location_name.trim();
+        if location_name.is_empty() {
+            errors.push("location_name", "Enter the location's name");
+        } else {
+            text(location_name, "location_name", 120, false, &mut errors);
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let s = setup.parse()?;
+        Ok(ClinicSettings {
+            info: ClinicInfo { tagline, ..s.info },
+            currency: s.currency,
+            location_name: location_name.to_owned(),
+            address: s.address,
+            zone: s.zone,
+            hours: s.hours,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -374,6 +510,34 @@ mod tests {
         assert!(zones.iter().any(|z| z == "America/Chicago"));
         assert!(!zones.iter().any(|z| z == "US/Central" || z == "EST5EDT"));
         assert!(zones.len() > 300);
+    }
+
+    #[test]
+    fn settings_check_like_setup_and_their_own_hours() {
+        let mut s = SettingsInput {
+            clinic_name: "Lakeview".into(),
+            location_name: "Lakeview Loop".into(),
+            timezone: "America/Chicago".into(),
+            currency: "EUR".into(),
+            sat_open: "10:00".into(),
+            sat_close: "14:00".into(),
+            ..SettingsInput::default()
+        };
+        let ok = s.parse().unwrap();
+        assert_eq!(ok.currency, "EUR");
+        assert_eq!(ok.hours.for_weekday(Weekday::Saturday).len(), 1);
+        assert!(ok.hours.for_weekday(Weekday::Monday).is_empty());
+        s.sat_close = "09:00".into();
+        s.location_name = String::new();
+        s.timezone = "Nowhere".into();
+        let fields: Vec<String> = s
+            .parse()
+            .unwrap_err()
+            .errors
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["timezone", "sat_close", "location_name"]);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 mod access;
 mod common;
 mod resources;
+mod settings;
 mod setup;
 mod signin;
 mod users;
