@@ -42,6 +42,15 @@ pub struct Browser {
 }
 
 pub async fn spawn(kind: Kind, with_clinic: bool) -> Option<TestApp> {
+    spawn_with(kind, with_clinic, |_| {}).await
+}
+
+/// Starts the app with adjusted settings.
+pub async fn spawn_with(
+    kind: Kind,
+    with_clinic: bool,
+    tweak: impl FnOnce(&mut AppConfig),
+) -> Option<TestApp> {
     let db = TestDb::new(kind).await?;
     let now: Timestamp = NOW.parse().unwrap();
     let store = db.store();
@@ -60,7 +69,8 @@ pub async fn spawn(kind: Kind, with_clinic: bool) -> Option<TestApp> {
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let config = AppConfig::with_defaults(&base, test_secret());
+    let mut config = AppConfig::with_defaults(&base, test_secret());
+    tweak(&mut config);
     let clock = Arc::new(FixedClock::new(now));
     let mail = SmtpSink::start().await;
     let mail_config =

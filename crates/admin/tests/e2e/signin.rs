@@ -246,3 +246,46 @@ async fn sign_out_everywhere_ends_every_session(app: TestApp) {
         0
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sign_in_posts_are_rate_limited_but_signed_in_work_is_not() {
+    let app = crate::common::spawn_with(medspa_testkit::Kind::Sqlite, true, |c| {
+        c.rate_limit_per_minute = 3;
+    })
+    .await
+    .unwrap();
+    let owner = app.user(Role::Owner, "owner@clinic.example").await;
+    let b = app.browser();
+    let token = b.csrf("/admin/login").await;
+    for _ in 0..3 {
+        let res = b
+            .post_with(
+                "/admin/login",
+                &token,
+                &[("email", "x@clinic.example"), ("password", "")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+    }
+    let res = b
+        .post_with(
+            "/admin/login",
+            &token,
+            &[("email", "owner@clinic.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    // The same client, signed in, is not held back by the public budget.
+    let signed_in = app.session_for(owner).await;
+    for _ in 0..4 {
+        let res = signed_in
+            .submit(
+                "/admin/users/invite",
+                "/admin/users/invite",
+                &[("name", "")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+    }
+}
