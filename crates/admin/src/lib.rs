@@ -16,6 +16,7 @@ pub mod routes;
 pub mod session;
 mod settings;
 mod setup;
+mod staff;
 mod today;
 mod users;
 mod views;
@@ -44,6 +45,7 @@ pub fn router(state: &AppState, options: AdminOptions) -> Router<AppState> {
         .merge(users::router())
         .merge(resources::router())
         .merge(settings::router())
+        .merge(staff::router())
         .route_layer(from_fn_with_state(state.clone(), routes::guard))
         .layer(Extension(Arc::new(options)));
     medspa_web::csrf::protect(pages, state).merge(assets::router())

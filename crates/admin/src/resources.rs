@@ -47,6 +47,33 @@ const DEVICES: Pages = Pages {
     kind_hint: "What services ask for, e.g. halo or ipl: lowercase letters, digits and dashes.",
 };
 
+/// Staff share the archive pages (their list and form are in `crate::staff`).
+pub const STAFF: Pages = Pages {
+    kind: ResourceKind::Staff,
+    base: "/admin/staff",
+    plural: "Staff",
+    noun: "staff member",
+    kind_hint: "",
+};
+
+/// The archive routes alone, for staff.
+pub fn staff_archive_router() -> Router<AppState> {
+    const K: Pages = STAFF;
+    Router::new().route(
+        "/admin/staff/{id}/archive",
+        get(
+            |s: State<AppState>, c: CsrfToken, u: CurrentUser, p: Path<String>| {
+                confirm_archive(s, c, u, p, K)
+            },
+        )
+        .post(
+            |s: State<AppState>, c: CsrfToken, u: CurrentUser, m: Meta, p: Path<String>| {
+                archive(s, c, u, m, p, K)
+            },
+        ),
+    )
+}
+
 macro_rules! kind_routes {
     ($router:expr, $k:expr, $base:literal) => {{
         const K: Pages = $k;

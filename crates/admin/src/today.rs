@@ -83,7 +83,7 @@ async fn today(
             Step {
                 label: "Add staff",
                 done: !clinic.staff.is_empty(),
-                href: None,
+                href: Some("/admin/staff"),
             },
             Step {
                 label: "Add rooms and devices",

@@ -36,9 +36,10 @@ pub struct Layout {
 }
 
 /// Links of the back office and the action each needs; only pages that exist are listed.
-const NAV: [(&str, &str, Action); 6] = [
+const NAV: [(&str, &str, Action); 7] = [
     ("/admin", "Today", Action::ViewToday),
     ("/admin/settings", "Settings", Action::ManageSettings),
+    ("/admin/staff", "Staff", Action::ManageSettings),
     ("/admin/rooms", "Rooms", Action::ManageSettings),
     ("/admin/devices", "Devices", Action::ManageSettings),
     ("/admin/users", "Users", Action::ManageUsers),

@@ -20,6 +20,7 @@ pub mod resources;
 pub mod seal;
 pub mod settings;
 pub mod setup;
+pub mod staff;
 
 mod backup;
 pub mod bookings;

@@ -14,6 +14,7 @@ use uuid::Uuid;
 pub enum ResourceKind {
     Room,
     Device,
+    Staff,
 }
 
 impl ResourceKind {
@@ -22,6 +23,7 @@ impl ResourceKind {
         match self {
             Self::Room => "room",
             Self::Device => "device",
+            Self::Staff => "staff",
         }
     }
 }

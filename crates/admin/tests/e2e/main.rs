@@ -9,4 +9,5 @@ mod resources;
 mod settings;
 mod setup;
 mod signin;
+mod staff;
 mod users;
