@@ -13,6 +13,7 @@ mod login;
 mod reset;
 mod resources;
 pub mod routes;
+mod services;
 pub mod session;
 mod settings;
 mod setup;
@@ -46,6 +47,7 @@ pub fn router(state: &AppState, options: AdminOptions) -> Router<AppState> {
         .merge(resources::router())
         .merge(settings::router())
         .merge(staff::router())
+        .merge(services::router())
         .route_layer(from_fn_with_state(state.clone(), routes::guard))
         .layer(Extension(Arc::new(options)));
     medspa_web::csrf::protect(pages, state).merge(assets::router())

@@ -78,7 +78,7 @@ async fn today(
             Step {
                 label: "Add your services",
                 done: !clinic.services.is_empty(),
-                href: None,
+                href: Some("/admin/services"),
             },
             Step {
                 label: "Add staff",

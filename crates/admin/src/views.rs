@@ -36,9 +36,10 @@ pub struct Layout {
 }
 
 /// Links of the back office and the action each needs; only pages that exist are listed.
-const NAV: [(&str, &str, Action); 7] = [
+const NAV: [(&str, &str, Action); 8] = [
     ("/admin", "Today", Action::ViewToday),
     ("/admin/settings", "Settings", Action::ManageSettings),
+    ("/admin/services", "Services", Action::ManageSettings),
     ("/admin/staff", "Staff", Action::ManageSettings),
     ("/admin/rooms", "Rooms", Action::ManageSettings),
     ("/admin/devices", "Devices", Action::ManageSettings),

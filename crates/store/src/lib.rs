@@ -18,6 +18,7 @@ pub mod pages;
 pub mod quiz;
 pub mod resources;
 pub mod seal;
+pub mod services;
 pub mod settings;
 pub mod setup;
 pub mod staff;

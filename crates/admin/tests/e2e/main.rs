@@ -5,6 +5,7 @@
 
 mod access;
 mod common;
+mod first_clinic;
 mod resources;
 mod settings;
 mod setup;
