@@ -125,6 +125,18 @@ pub fn add_days(date: Date, days: i64) -> Date {
         .unwrap_or(if days < 0 { Date::MIN } else { Date::MAX })
 }
 
+/// The dates `first..=last` in order; empty when `last < first`. Ends at the last date jiff
+/// can represent instead of repeating it, so a loop over a window at the end of the calendar
+/// (9999-12-31) terminates: [`add_days`] saturates and must never drive a loop.
+pub fn dates(first: Date, last: Date) -> impl Iterator<Item = Date> {
+    let mut next = (first <= last).then_some(first);
+    std::iter::from_fn(move || {
+        let date = next?;
+        next = date.tomorrow().ok().filter(|d| *d <= last);
+        Some(date)
+    })
+}
+
 /// Weekly opening hours or shifts: for each weekday (Monday first) a list of local time ranges.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeeklySchedule {
@@ -263,6 +275,17 @@ mod tests {
         assert!(!week.covers(late, &tz), "runs past closing");
         let tuesday = Interval::new(monday.start + 86_400_000, monday.end + 86_400_000);
         assert!(!week.covers(tuesday, &tz), "closed day");
+    }
+
+    #[test]
+    fn dates_end_at_the_edges_of_the_calendar() {
+        assert_eq!(dates(Date::MAX, Date::MAX).collect::<Vec<_>>(), [Date::MAX]);
+        assert_eq!(dates(Date::MIN, Date::MIN).count(), 1);
+        assert_eq!(dates(add_days(Date::MAX, -61), Date::MAX).count(), 62);
+        assert_eq!(dates(date(2026, 12, 2), date(2026, 12, 1)).count(), 0);
+        let week: Vec<Date> = dates(date(2026, 12, 28), date(2027, 1, 3)).collect();
+        assert_eq!(week.len(), 7);
+        assert_eq!(week[6], date(2027, 1, 3));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The fictional demo clinic from DESIGN.md: one location in `America/Chicago`, five providers
 //! (two qualified for Halo with overlapping weekday hours), three rooms (one "Laser suite"), one
-//! Halo device, the ten demo services, and a lived-in calendar of about 2,000 appointments over
+//! Halo device, the ten demo services, and a lived-in calendar of about 1,600 appointments over
 //! the next 60 days.
 //!
 //! Everything is deterministic: ids are UUIDv5 from stable names, "random" choices come from a

@@ -27,6 +27,10 @@ pub const KEYS: &[&str] = &[
     "secret_key",
     "log",
     "reminder_offsets",
+    "trusted_proxies",
+    "max_connections",
+    "request_timeout_seconds",
+    "header_timeout_seconds",
     "config",
 ];
 
@@ -48,6 +52,11 @@ struct Raw {
     secret_key: Option<String>,
     log: String,
     reminder_offsets: String,
+    #[serde(deserialize_with = "origins")]
+    trusted_proxies: Vec<String>,
+    max_connections: u32,
+    request_timeout_seconds: u32,
+    header_timeout_seconds: u32,
 }
 
 impl Default for Raw {
@@ -67,11 +76,15 @@ impl Default for Raw {
             secret_key: None,
             log: "info,sqlx=warn,tower_http=warn".into(),
             reminder_offsets: "48h, 2h".into(),
+            trusted_proxies: Vec::new(),
+            max_connections: 4096,
+            request_timeout_seconds: 30,
+            header_timeout_seconds: 10,
         }
     }
 }
 
-/// Accepts a list or a string of origins separated by spaces or commas.
+/// Accepts a list, or one string of items separated by spaces or commas.
 fn origins<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -129,6 +142,12 @@ pub struct Config {
     /// `None` until [`Config::secret`] loads or generates it.
     pub secret_key: Option<String>,
     pub log: String,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Connection cap, header-read and request timeouts of the server.
+    pub max_connections: usize,
+    pub header_timeout: std::time::Duration,
+    pub request_timeout: std::time::Duration,
 }
 
 fn bad(key: &str, why: &str) -> ConfigError {
@@ -252,7 +271,31 @@ impl Config {
                 "must be at least 32 characters (a 64-hex-digit random value is best)",
             ));
         }
+        let trusted_proxies = raw
+            .trusted_proxies
+            .iter()
+            .map(|p| parse_cidr(p))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| {
+                bad(
+                    "trusted_proxies",
+                    "expected addresses or CIDR ranges like 127.0.0.1/32 10.0.0.0/8 ::1",
+                )
+            })?;
+        if !(1..=1_000_000).contains(&raw.max_connections) {
+            return Err(bad("max_connections", "must be between 1 and 1000000"));
+        }
+        if !(1..=3600).contains(&raw.request_timeout_seconds) {
+            return Err(bad("request_timeout_seconds", "must be between 1 and 3600"));
+        }
+        if !(1..=600).contains(&raw.header_timeout_seconds) {
+            return Err(bad("header_timeout_seconds", "must be between 1 and 600"));
+        }
         Ok(Self {
+            trusted_proxies,
+            max_connections: usize::try_from(raw.max_connections).unwrap_or(usize::MAX),
+            header_timeout: std::time::Duration::from_secs(raw.header_timeout_seconds.into()),
+            request_timeout: std::time::Duration::from_secs(raw.request_timeout_seconds.into()),
             data_dir: raw.data_dir,
             database,
             bind,
@@ -279,6 +322,16 @@ impl Config {
         if let Some(k) = &self.secret_key {
             return SecretKey::new(k)
                 .ok_or_else(|| bad("secret_key", "must be at least 32 characters"));
+        }
+        // Several instances share a PostgreSQL database, and each would otherwise generate a
+        // key of its own into its own data dir: bookings sealed by one could not be opened by
+        // another. So with PostgreSQL the key is configured, the same everywhere.
+        if matches!(self.database, DatabaseUrl::Postgres(_)) {
+            return Err(bad(
+                "secret_key",
+                "is required with PostgreSQL: set the same MEDSPA_SECRET_KEY (at least 32 \
+                 characters; `openssl rand -hex 32` makes one) on every instance",
+            ));
         }
         let path = self.data_dir.join("secret.key");
         match std::fs::read_to_string(&path) {
@@ -346,4 +399,13 @@ fn figment_error(e: &figment::Error) -> ConfigError {
             key.to_uppercase()
         ))
     }
+}
+
+/// An address (`127.0.0.1`, `::1`: one host) or a CIDR range (`10.0.0.0/8`).
+fn parse_cidr(raw: &str) -> Option<ipnet::IpNet> {
+    let raw = raw.trim();
+    raw.parse::<ipnet::IpNet>()
+        .ok()
+        .or_else(|| raw.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
+        .map(|net| net.trunc())
 }

@@ -1,5 +1,5 @@
 //! Creating the demo clinic in an empty database: catalog, people, rooms, a lived-in calendar
-//! of about 2,000 appointments over the next 60 days, blog posts and editable pages.
+//! of about 1,600 appointments over the next 60 days, blog posts and editable pages.
 
 use medspa_demo::HistoryOptions;
 use medspa_store::clock::Clock;

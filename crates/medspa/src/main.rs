@@ -33,7 +33,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(run::run(cli)) {
+    let result = runtime.block_on(run::run(cli));
+    // Whatever still runs after the command finished (a request past the shutdown grace) must
+    // not keep the process alive.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(run::Fatal(msg)) => {
             out::error(&msg);

@@ -6,6 +6,7 @@ use crate::{demo, out};
 use medspa_core::input::{Email, PersonName};
 use medspa_notify::{MailConfig, Worker};
 use medspa_store::clock::{Clock, SystemClock};
+use medspa_store::key_check::KeyCheck;
 use medspa_store::{ConnectOptions, NewUser, Role, SecretKey, Store, StoreError, hash_password};
 use medspa_web::{AppConfig, AppState};
 use std::io::Read;
@@ -256,6 +257,21 @@ async fn connect(config: &Config, secret: &SecretKey) -> Result<Store, Fatal> {
         .migrate()
         .await
         .map_err(|e| Fatal(format!("cannot migrate the database: {e}")))?;
+    // Before anything reads or writes sealed data: a key that differs from the one the
+    // database was set up with refuses to start (every instance must share one key).
+    match store.verify_key(SystemClock.now().as_millisecond()).await {
+        Ok(KeyCheck::Recorded) => tracing::info!("recorded the secret key's check value"),
+        Ok(KeyCheck::Matches) => {}
+        Err(StoreError::KeyMismatch) => {
+            store.close().await;
+            return Err(Fatal(
+                "MEDSPA_SECRET_KEY does not match the key this database was set up with; every \
+                 instance must use the same key (see README, PostgreSQL). Refusing to start."
+                    .into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(store)
 }
 
@@ -312,6 +328,9 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
         rate_limit_per_minute: config.rate_limit_per_minute,
         embed_origins: config.embed_origins.clone(),
         secret,
+        trusted_proxies: config.trusted_proxies.clone(),
+        request_timeout: config.request_timeout,
+        body_timeout: config.header_timeout,
     };
     let mail = MailConfig {
         reminder_offsets: config.reminder_offsets.clone(),
@@ -363,7 +382,12 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
     if !smtp {
         out::line("email is off (no MEDSPA_SMTP_URL): messages wait in the outbox");
     }
-    medspa_web::serve(listener, router, stopped(stop_rx))
+    let limits = medspa_web::server::Limits {
+        max_connections: connection_cap(config.max_connections),
+        header_read_timeout: config.header_timeout,
+        shutdown_grace: Duration::from_secs(10),
+    };
+    medspa_web::server::serve_with(listener, router, limits, stopped(stop_rx))
         .await
         .map_err(|e| Fatal(format!("server error: {e}")))?;
     let _ = worker.await;
@@ -378,6 +402,35 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// File descriptors kept for the database, the data dir and the mail worker.
+const RESERVED_FDS: u64 = 64;
+
+/// The connection cap: as configured, but never more than the open-file limit allows. The soft
+/// limit is raised to the hard one first (often 1024 soft, far more hard), as the systemd unit
+/// in docs/deploy.md also does with `LimitNOFILE`.
+fn connection_cap(configured: usize) -> usize {
+    let wanted = u64::try_from(configured)
+        .unwrap_or(u64::MAX)
+        .saturating_add(RESERVED_FDS);
+    match rlimit::increase_nofile_limit(wanted) {
+        Ok(limit) => {
+            let room = usize::try_from(limit.saturating_sub(RESERVED_FDS)).unwrap_or(usize::MAX);
+            if room < configured {
+                tracing::warn!(
+                    open_file_limit = limit,
+                    connections = room,
+                    "the open-file limit caps connections; raise LimitNOFILE (docs/deploy.md)"
+                );
+            }
+            configured.min(room.max(16))
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the open-file limit");
+            configured
+        }
+    }
 }
 
 fn io_reason(e: &std::io::Error) -> String {

@@ -114,6 +114,7 @@ fn unreachable_database_is_one_line() {
     let url = format!("postgres://postgres:hunter2@127.0.0.1:{port}/medspa");
     let out = medspa(dir.path())
         .args(["migrate", "--database-url", &url])
+        .env("MEDSPA_SECRET_KEY", KEY_A)
         .output()
         .unwrap();
     fails_with_one_line(&out, "cannot open database");
@@ -411,4 +412,132 @@ fn import_clients_reports_every_row() {
         .output()
         .unwrap();
     fails_with_one_line(&out, "name, email");
+}
+
+const KEY_A: &str = "key-a-key-a-key-a-key-a-key-a-key-a-key-a";
+const KEY_B: &str = "key-b-key-b-key-b-key-b-key-b-key-b-key-b";
+
+#[test]
+fn postgres_needs_a_configured_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = medspa(dir.path())
+        .args([
+            "migrate",
+            "--database-url",
+            "postgres://postgres@127.0.0.1:1/medspa",
+        ])
+        .output()
+        .unwrap();
+    fails_with_one_line(&out, "MEDSPA_SECRET_KEY");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PostgreSQL"));
+    assert!(
+        !dir.path().join("data/secret.key").exists(),
+        "no key generated"
+    );
+}
+
+#[test]
+fn bad_trusted_proxies_name_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = medspa(dir.path())
+        .args(["migrate"])
+        .env("MEDSPA_TRUSTED_PROXIES", "127.0.0.1/32 not-a-network")
+        .output()
+        .unwrap();
+    fails_with_one_line(&out, "trusted_proxies");
+    let out = medspa(dir.path())
+        .args(["migrate"])
+        .env("MEDSPA_TRUSTED_PROXIES", "127.0.0.1 10.0.0.0/8, ::1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The generated SQLite key is recorded; starting with another key refuses before serving.
+#[test]
+fn sqlite_instance_with_another_key_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = medspa(dir.path()).args(["migrate"]).output().unwrap();
+    assert!(out.status.success());
+    let port = free_port();
+    let out = medspa(dir.path())
+        .args(["demo", "--bind", &format!("127.0.0.1:{port}")])
+        .env("MEDSPA_SECRET_KEY", KEY_B)
+        .output()
+        .unwrap();
+    fails_with_one_line(&out, "does not match");
+    // Nothing was created by the refused start.
+    let out = medspa(dir.path()).args(["outbox"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 pending"));
+}
+
+/// Two instances on one PostgreSQL database: the second, with another key, refuses to start.
+#[test]
+fn postgres_instance_with_another_key_refuses_to_start() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(db) = rt.block_on(medspa_testkit::TestDb::postgres()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let first = medspa(dir.path())
+        .args(["migrate", "--database-url", &db.url])
+        .env("MEDSPA_SECRET_KEY", KEY_A)
+        .output()
+        .unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let port = free_port();
+    let second = medspa(dir.path())
+        .args([
+            "demo",
+            "--database-url",
+            &db.url,
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env("MEDSPA_SECRET_KEY", KEY_B)
+        .output()
+        .unwrap();
+    fails_with_one_line(&second, "does not match");
+    let again = medspa(dir.path())
+        .args(["migrate", "--database-url", &db.url])
+        .env("MEDSPA_SECRET_KEY", KEY_A)
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "the first key still works");
+}
+
+/// SIGTERM stops the server within its grace period even while a client holds a request
+/// half-sent.
+#[test]
+fn shutdown_is_bounded_with_a_request_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = medspa(dir.path())
+        .args(["demo", "--bind", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_healthy(port, &mut child);
+    let mut slow = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        slow,
+        "POST /api/v1/eligibility HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"service\""
+    )
+    .unwrap();
+    let idle = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    let status = terminate(&mut child);
+    assert!(status.success(), "{status}");
+    assert!(started.elapsed() < Duration::from_secs(15));
+    drop((slow, idle));
 }

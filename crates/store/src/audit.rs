@@ -80,10 +80,37 @@ impl Actor {
     }
 }
 
+/// Where the request behind a change came from: the client address (after the trusted-proxy
+/// rule) and the request id. The HTTP layer runs each request inside [`RequestContext::scope`];
+/// audit entries written during it take their `ip` and `request_id` from here unless they set
+/// their own. Outside a request (CLI, workers) there is none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestContext {
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+}
+
+tokio::task_local! {
+    static REQUEST: RequestContext;
+}
+
+impl RequestContext {
+    /// Runs `f` with this context as the current one.
+    pub async fn scope<F: std::future::Future>(self, f: F) -> F::Output {
+        REQUEST.scope(self, f).await
+    }
+
+    /// The context of the request being served, if any.
+    pub fn current() -> Option<Self> {
+        REQUEST.try_with(Clone::clone).ok()
+    }
+}
+
 /// Inserts an [`Entry`] with any executor (a transaction or a pool) on either backend.
 macro_rules! insert_audit {
     ($exec:expr, $entry:expr, $now_ms:expr) => {{
         let e: &$crate::audit::Entry = $entry;
+        let cx = $crate::audit::RequestContext::current().unwrap_or_default();
         sqlx::query(
             "INSERT INTO audit_log (at_ms, actor, action, entity, entity_id, detail, ip, request_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -94,8 +121,8 @@ macro_rules! insert_audit {
         .bind(&e.entity)
         .bind(&e.entity_id)
         .bind(&e.detail)
-        .bind(&e.ip)
-        .bind(&e.request_id)
+        .bind(e.ip.as_ref().or(cx.ip.as_ref()))
+        .bind(e.request_id.as_ref().or(cx.request_id.as_ref()))
         .execute($exec)
         .await
         .map(|r| r.rows_affected())

@@ -28,6 +28,15 @@ pub enum StoreError {
     /// Applying migrations failed.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Text the database cannot store (a NUL byte: PostgreSQL refuses it in any text value).
+    #[error("text with a NUL byte")]
+    InvalidText,
+    /// The database was set up with another `MEDSPA_SECRET_KEY` (its key check differs).
+    #[error(
+        "the secret key does not match this database's key check: every instance must use the \
+         MEDSPA_SECRET_KEY the database was set up with"
+    )]
+    KeyMismatch,
     /// A file-system operation (backup) failed.
     #[error("{0}")]
     Io(String),
@@ -50,6 +59,10 @@ impl From<sqlx::Error> for StoreError {
             return Self::NotFound;
         }
         if let sqlx::Error::Database(db) = &e {
+            // 22021: character_not_in_repertoire (a NUL byte in text, PostgreSQL).
+            if db.code().as_deref() == Some("22021") {
+                return Self::InvalidText;
+            }
             let msg = db.message();
             let constraint = db.constraint().unwrap_or_default();
             for known in KNOWN_CONSTRAINTS {

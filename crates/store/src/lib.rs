@@ -28,6 +28,7 @@ pub mod bookings;
 pub mod clients;
 mod clinic;
 mod group;
+pub mod key_check;
 mod seed;
 mod users;
 
@@ -172,6 +173,8 @@ pub struct ConnectOptions {
 pub struct Store {
     pub(crate) backend: Backend,
     pub(crate) sealer: Sealer,
+    /// This key's check value ([`key_check`]).
+    pub(crate) key_check: std::sync::Arc<str>,
     /// How long before an appointment reminders go out (default 48 h and 2 h).
     pub(crate) reminder_offsets: std::sync::Arc<[jiff::SignedDuration]>,
 }
@@ -234,6 +237,7 @@ impl Store {
         Ok(Self {
             backend,
             sealer,
+            key_check: key_check::check_value(&opts.secret).into(),
             reminder_offsets: DEFAULT_REMINDERS.to_vec().into(),
         })
     }

@@ -404,3 +404,39 @@ async fn long_holds_are_bounded_and_still_guarded(db: TestDb) {
     );
 }
 on_both!(long_holds_are_bounded_and_still_guarded);
+
+/// The first key is recorded; the same key matches from any connection; another key is
+/// refused, and the refusal changes nothing.
+async fn only_the_recorded_key_is_accepted(db: TestDb) {
+    use medspa_store::SecretKey;
+    use medspa_store::key_check::KeyCheck;
+    let store = db.store();
+    assert_eq!(store.verify_key(NOW).await.unwrap(), KeyCheck::Recorded);
+    assert_eq!(store.verify_key(NOW + 1).await.unwrap(), KeyCheck::Matches);
+    let open = |secret: SecretKey| {
+        let url = DatabaseUrl::parse(&db.url).unwrap();
+        async move {
+            Store::connect(&ConnectOptions {
+                url,
+                secret,
+                max_connections: 2,
+                connect_timeout: std::time::Duration::from_secs(5),
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let same = open(test_secret()).await;
+    assert_eq!(same.verify_key(NOW + 2).await.unwrap(), KeyCheck::Matches);
+    let other = open(SecretKey::new(&"k".repeat(40)).unwrap()).await;
+    assert!(matches!(
+        other.verify_key(NOW + 3).await,
+        Err(StoreError::KeyMismatch)
+    ));
+    // Still the first key's check: the refused instance wrote nothing.
+    assert_eq!(store.verify_key(NOW + 4).await.unwrap(), KeyCheck::Matches);
+    assert_eq!(db.raw_count("SELECT COUNT(*) FROM key_check").await, 1);
+    same.close().await;
+    other.close().await;
+}
+on_both!(only_the_recorded_key_is_accepted);

@@ -2,6 +2,7 @@
 
 use medspa_core::availability::Policy;
 use medspa_store::SecretKey;
+use std::time::Duration;
 
 /// Web settings (the binary fills these from defaults, `medspa.toml`, `MEDSPA_*` and flags).
 #[derive(Clone, Debug)]
@@ -18,6 +19,12 @@ pub struct AppConfig {
     pub embed_origins: Vec<String>,
     /// Cookie signing and derived keys.
     pub secret: SecretKey,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`MEDSPA_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Longest a request may run before it is answered `503 timeout` and its work dropped.
+    pub request_timeout: Duration,
+    /// Longest a client may take to send a request body.
+    pub body_timeout: Duration,
 }
 
 impl AppConfig {
@@ -35,6 +42,9 @@ impl AppConfig {
             rate_limit_per_minute: 120,
             embed_origins: Vec::new(),
             secret,
+            trusted_proxies: Vec::new(),
+            request_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(10),
         }
     }
 }

@@ -117,10 +117,33 @@ impl From<InvalidInput> for ApiError {
     }
 }
 
+impl ApiError {
+    /// 409 `record_unreadable`: stored health data could not be decrypted (a key that does not
+    /// match, or damaged data). Nothing was changed; the cause is logged, never shown.
+    pub fn unreadable(cause: impl std::fmt::Display) -> Self {
+        let mut e = Self::new(
+            StatusCode::CONFLICT,
+            "record_unreadable",
+            "Booking record cannot be read",
+            "We could not open part of this booking's record, so nothing was changed. The clinic \
+             has been told and will contact you; you can also call us.",
+        );
+        e.cause = Some(cause.to_string());
+        e
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::not_found("The resource"),
+            StoreError::Unseal => Self::unreadable(StoreError::Unseal),
+            StoreError::InvalidText => Self::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "Bad request",
+                "Text fields must not contain NUL bytes",
+            ),
             e if e.is_unavailable() => Self::unavailable(e),
             e => Self::internal(e),
         }
@@ -147,11 +170,17 @@ impl From<JsonRejection> for ApiError {
                 let field = serde_field(&text).unwrap_or_else(|| "body".to_owned());
                 Self::field(&field, "is missing or has the wrong type")
             }
-            other => Self::new(
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "Body too large",
+                "The request body is too large",
+            ),
+            _ => Self::new(
                 StatusCode::BAD_REQUEST,
-                "bad_request",
-                "Bad request",
-                other.body_text(),
+                "body_unreadable",
+                "Body could not be read",
+                "The request body did not arrive in full or in time",
             ),
         }
     }
@@ -233,6 +262,21 @@ impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::not_found(),
+            StoreError::Unseal => {
+                let mut page = Self::new(
+                    StatusCode::CONFLICT,
+                    "We couldn't open this booking's record",
+                    "Part of this booking's record could not be read, so nothing was changed. \
+                     The clinic has been told and will contact you; you can also call us.",
+                );
+                page.cause = Some(StoreError::Unseal.to_string());
+                page
+            }
+            StoreError::InvalidText => Self::new(
+                StatusCode::BAD_REQUEST,
+                "Something in the form couldn't be read",
+                "A field held a character we can't store. Please go back, retype it and try again.",
+            ),
             e => Self::internal(e),
         }
     }

@@ -13,6 +13,7 @@ mod health;
 pub mod holds;
 mod middleware;
 pub mod rate_limit;
+pub mod server;
 pub mod site;
 pub mod state;
 pub mod views;
@@ -23,7 +24,6 @@ pub use state::AppState;
 
 use axum::Router;
 use std::future::Future;
-use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 /// The whole application router with every middleware layer.
@@ -46,17 +46,12 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
     middleware::wrap(routes, &state).with_state(state)
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves, then stops accepting connections
-/// and lets in-flight requests finish.
+/// Serves `router` on `listener` with the default [`server::Limits`] until `shutdown`
+/// resolves, then stops accepting connections and lets in-flight requests finish.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    server::serve_with(listener, router, server::Limits::default(), shutdown).await
 }

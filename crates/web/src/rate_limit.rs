@@ -10,10 +10,10 @@
 //! `/admin/login`), so new public forms and API routes are covered without doing anything.
 //! [`RateLimiter`] is public for a route that wants a second, stricter budget of its own.
 //!
-//! The client IP is [`ClientIp`]: the TCP peer, or, when the peer is a reverse proxy on this
-//! host or a private network (loopback, 10/8, 172.16/12, 192.168/16, fc00::/7), the rightmost
-//! address of its `X-Forwarded-For`. IPv6 clients share a bucket per /64. State lives in
-//! memory, per app instance.
+//! The client IP is [`ClientIp`]: the TCP peer, or, only when the peer is one of the proxies
+//! listed in `MEDSPA_TRUSTED_PROXIES` (none by default, so a forged header from anywhere is
+//! ignored), the rightmost untrusted address of its `X-Forwarded-For`. IPv6 clients share a
+//! bucket per /64. State lives in memory, per app instance.
 
 use crate::error::{ApiError, PageError};
 use crate::state::AppState;
@@ -124,61 +124,81 @@ fn key(ip: IpAddr) -> IpAddr {
 }
 
 /// The client's IP address (see the module docs for proxies). Never fails: without connection
-/// info (a router driven in-process) it is `0.0.0.0`.
+/// info (a router driven in-process) it is `0.0.0.0`. Worked out once per request by
+/// [`crate::middleware`] and kept in the request's extensions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
 
 impl ClientIp {
-    /// The client IP of a request's parts.
-    pub fn from_parts(headers: &HeaderMap, peer: Option<SocketAddr>) -> Self {
-        let Some(peer) = peer.map(|p| p.ip()) else {
+    /// The client IP for a request from `peer` with these headers: the peer itself, unless it
+    /// is one of the `trusted` proxies; then the rightmost `X-Forwarded-For` address that is
+    /// not a trusted proxy (each proxy appends the address it saw, so everything left of the
+    /// first untrusted hop could have been written by the client). A malformed entry ends the
+    /// walk at the last address known good.
+    pub fn from_parts(
+        headers: &HeaderMap,
+        peer: Option<SocketAddr>,
+        trusted: &[ipnet::IpNet],
+    ) -> Self {
+        let Some(peer) = peer.map(|p| canonical(p.ip())) else {
             return Self(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         };
-        if is_trusted_proxy(peer)
-            && let Some(forwarded) = headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-                .next_back()
-        {
-            return Self(forwarded);
+        let is_trusted = |ip: IpAddr| trusted.iter().any(|net| net.contains(&ip));
+        if !is_trusted(peer) {
+            return Self(peer);
         }
-        Self(peer)
+        let hops: Vec<&str> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect();
+        let mut client = peer;
+        for hop in hops.iter().rev() {
+            let Ok(ip) = hop.parse::<IpAddr>() else { break };
+            client = canonical(ip);
+            if !is_trusted(client) {
+                break;
+            }
+        }
+        Self(client)
+    }
+}
+
+/// IPv4-mapped IPv6 addresses (`::ffff:192.0.2.1`) as plain IPv4, so one rule covers both.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        IpAddr::V4(_) => ip,
     }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        if let Some(ip) = parts.extensions.get::<ClientIp>() {
+            return Ok(*ip);
+        }
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0);
-        Ok(Self::from_parts(&parts.headers, peer))
+        Ok(Self::from_parts(&parts.headers, peer, &[]))
     }
 }
 
 fn client_ip(req: &Request) -> ClientIp {
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0);
-    ClientIp::from_parts(req.headers(), peer)
-}
-
-fn is_trusted_proxy(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => v4.is_loopback() || v4.is_private(),
-        IpAddr::V6(v6) => {
-            v6.is_loopback()
-                || (v6.segments()[0] & 0xfe00) == 0xfc00
-                || v6
-                    .to_ipv4_mapped()
-                    .is_some_and(|v4| v4.is_loopback() || v4.is_private())
-        }
-    }
+    req.extensions()
+        .get::<ClientIp>()
+        .copied()
+        .unwrap_or_else(|| {
+            let peer = req
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0);
+            ClientIp::from_parts(req.headers(), peer, &[])
+        })
 }
 
 /// Whether a request counts against the public POST budget.
@@ -209,10 +229,29 @@ async fn limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next: Next
         && let Err(wait) = limiter.check(client_ip(&req).0)
     {
         tracing::warn!("public POST rate limit reached");
-        return too_many_requests(req.uri().path(), wait);
+        let path = req.uri().path().to_owned();
+        // Read the refused request's body before answering, so the connection stays in step
+        // and usable for the client's next request; a body too big or too slow to drain
+        // closes the connection cleanly after the answer instead.
+        let drained = tokio::time::timeout(
+            DRAIN_TIMEOUT,
+            axum::body::to_bytes(req.into_body(), DRAIN_LIMIT),
+        )
+        .await
+        .is_ok_and(|r| r.is_ok());
+        let mut res = too_many_requests(&path, wait);
+        if !drained {
+            res.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        return res;
     }
     next.run(req).await
 }
+
+/// How much of a refused request's body is read to keep its connection usable.
+const DRAIN_LIMIT: usize = 64 * 1024;
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The 429 answer: problem+json under `/api/`, the error page elsewhere, with `Retry-After`.
 pub fn too_many_requests(path: &str, retry_after: Duration) -> Response {
@@ -278,20 +317,71 @@ mod tests {
         assert!(l.check_at("2001:db8:1:3::1".parse().unwrap(), t0).is_ok());
     }
 
-    #[test]
-    fn forwarded_for_only_from_local_proxies() {
+    fn xff(v: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(
-            "x-forwarded-for",
-            "198.51.100.1, 203.0.113.7".parse().unwrap(),
-        );
+        h.insert("x-forwarded-for", v.parse().unwrap());
+        h
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_for_is_ignored_without_trusted_proxies() {
+        let h = xff("198.51.100.1, 203.0.113.7");
         let local: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        assert_eq!(ClientIp::from_parts(&h, Some(local), &[]).0, local.ip());
+    }
+
+    #[test]
+    fn forwarded_for_from_a_trusted_proxy_gives_the_rightmost_untrusted_hop() {
+        let trusted: Vec<ipnet::IpNet> = vec![
+            "127.0.0.0/8".parse().unwrap(),
+            "10.0.0.0/8".parse().unwrap(),
+        ];
+        let proxy: SocketAddr = "127.0.0.1:5000".parse().unwrap();
         let public: SocketAddr = "198.51.100.50:5000".parse().unwrap();
+        // The client forged the first entry; the proxy appended the real address.
+        let h = xff("192.0.2.66, 203.0.113.7");
         assert_eq!(
-            ClientIp::from_parts(&h, Some(local)).0,
-            "203.0.113.7".parse::<IpAddr>().unwrap()
+            ClientIp::from_parts(&h, Some(proxy), &trusted).0,
+            ip("203.0.113.7")
         );
-        assert_eq!(ClientIp::from_parts(&h, Some(public)).0, public.ip());
+        // A chain of trusted proxies is skipped from the right.
+        let h = xff("192.0.2.66, 203.0.113.7, 10.1.2.3");
+        assert_eq!(
+            ClientIp::from_parts(&h, Some(proxy), &trusted).0,
+            ip("203.0.113.7")
+        );
+        // Only trusted hops: the leftmost one.
+        let h = xff("10.9.9.9, 10.1.2.3");
+        assert_eq!(
+            ClientIp::from_parts(&h, Some(proxy), &trusted).0,
+            ip("10.9.9.9")
+        );
+        // Garbage stops the walk at the last good hop.
+        let h = xff("203.0.113.7, not-an-ip, 10.1.2.3");
+        assert_eq!(
+            ClientIp::from_parts(&h, Some(proxy), &trusted).0,
+            ip("10.1.2.3")
+        );
+        // No header: the proxy itself.
+        assert_eq!(
+            ClientIp::from_parts(&HeaderMap::new(), Some(proxy), &trusted).0,
+            proxy.ip()
+        );
+        // An untrusted peer's header is never read.
+        assert_eq!(
+            ClientIp::from_parts(&xff("203.0.113.7"), Some(public), &trusted).0,
+            public.ip()
+        );
+        // IPv4-mapped peers match IPv4 rules.
+        let mapped: SocketAddr = "[::ffff:127.0.0.1]:5000".parse().unwrap();
+        assert_eq!(
+            ClientIp::from_parts(&xff("203.0.113.7"), Some(mapped), &trusted).0,
+            ip("203.0.113.7")
+        );
     }
 
     #[test]

@@ -83,7 +83,7 @@ test("sign in by keyboard; the login page is axe clean with errors", { skip }, a
     for (const colorScheme of ["light", "dark"]) {
       await page.setViewportSize(viewport);
       await page.emulateMedia({ colorScheme });
-      for (const path of ["/admin", "/admin/settings", "/admin/staff", "/admin/staff/new", "/admin/rooms", "/admin/rooms/new", "/admin/devices", "/admin/users", "/admin/users/invite", "/admin/account"]) {
+      for (const path of ["/admin", "/admin/settings", "/admin/services", "/admin/services/new", "/admin/staff", "/admin/staff/new", "/admin/rooms", "/admin/rooms/new", "/admin/devices", "/admin/users", "/admin/users/invite", "/admin/account"]) {
         const res = await go(page, path);
         assert.equal(res.status(), 200, path);
         await axeCheck(page, `${path} (${name}, ${colorScheme})`);

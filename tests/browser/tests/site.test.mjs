@@ -117,3 +117,21 @@ for (const js of [true, false]) {
     await page.context().close();
   });
 }
+
+for (const [name, viewport] of Object.entries(viewports)) {
+  test(`the header shows exactly one Book now button and the tab has an icon (${name})`, async () => {
+    const page = await newPage(browser, viewport);
+    await open(page, "/");
+    const visible = await page.locator("header.site-header a:has-text('Book now')").evaluateAll(
+      (links) => links.filter((a) => a.offsetParent !== null && getComputedStyle(a).display !== "none").length,
+    );
+    assert.equal(visible, 1, "one visible Book now in the header");
+    const icon = await page.locator('link[rel="icon"]').getAttribute("href");
+    const res = await page.request.get(baseUrl + icon);
+    assert.equal(res.status(), 200);
+    assert.match(res.headers()["content-type"], /image\/svg\+xml/);
+    const ico = await page.request.get(baseUrl + "/favicon.ico");
+    assert.equal(ico.status(), 200, "/favicon.ico leads to the icon");
+    await page.context().close();
+  });
+}

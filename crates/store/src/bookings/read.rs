@@ -37,12 +37,19 @@ impl Store {
         token: &str,
     ) -> Result<Appointment, StoreError> {
         let sql = format!("{APPOINTMENT_SELECT} WHERE a.reference = $1");
-        let row: Option<AppointmentRow> = crate::read!(self, |pool| {
-            sqlx::query_as(&sql)
-                .bind(reference.trim().to_uppercase())
-                .fetch_optional(pool)
-                .await
-        })?;
+        let reference = reference.trim().to_uppercase();
+        // Only a string that could be a reference reaches the database (PostgreSQL refuses a
+        // NUL byte in text with an error, not a miss).
+        let row: Option<AppointmentRow> = if plausible_reference(&reference) {
+            crate::read!(self, |pool| {
+                sqlx::query_as(&sql)
+                    .bind(&reference)
+                    .fetch_optional(pool)
+                    .await
+            })?
+        } else {
+            None
+        };
         let presented = Sha256::digest(token.as_bytes());
         // Compare against a dummy hash when the reference is unknown, so both paths do the
         // same work.
@@ -142,4 +149,9 @@ impl Store {
             .map(|r| r.into_appointment().map(|x| x.0))
             .collect()
     }
+}
+
+/// Whether `s` has the shape of a booking reference: 1 to 32 ASCII letters, digits or dashes.
+fn plausible_reference(s: &str) -> bool {
+    (1..=32).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }

@@ -1,12 +1,13 @@
 //! `GET /api/v1/availability`: free slots for a service over a range of local dates.
 
+use crate::api::ApiQuery;
 use crate::booking::{resolve_location, resolve_staff};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::views::SlotView;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -173,11 +174,12 @@ fn day_fragment(
 /// Free slots, sorted by start, one per start time and staff member.
 #[utoipa::path(get, path = "/api/v1/availability", tag = "booking", params(AvailabilityParams),
     responses((status = 200, body = AvailabilityView),
+        (status = 400, description = "`bad_query`: a parameter given twice or a malformed query string", content_type = "application/problem+json"),
         (status = 404, description = "Unknown service", content_type = "application/problem+json"),
         (status = 422, description = "Bad or reversed dates, more than 62 dates", content_type = "application/problem+json")))]
 pub async fn availability(
     State(app): State<AppState>,
-    Query(params): Query<AvailabilityParams>,
+    ApiQuery(params): ApiQuery<AvailabilityParams>,
 ) -> Result<Response, ApiError> {
     // Answers are cached for one hold-snapshot generation and one minute, whole (repeated
     // queries) and per local date (overlapping windows), and computed as of the end of that
@@ -191,7 +193,17 @@ pub async fn availability(
         return Ok(json_bytes(body));
     }
     let clinic = app.clinic();
-    let req = validate(&clinic, &params)?;
+    let mut req = validate(&clinic, &params)?;
+    let policy: Policy = app.config.policy;
+    // Only today..=horizon can hold a slot: clip the window first, so a request for the
+    // last dates of the calendar (or year 1) answers at once with no slots, and no date
+    // arithmetic below runs near the edges of the calendar.
+    let today = medspa_core::time::local_date(now_ms, req.location.zone.tz());
+    let horizon = medspa_core::time::add_days(today, i64::from(policy.horizon_days));
+    (req.from, req.to) = (req.from.max(today), req.to.min(horizon));
+    if req.from > req.to {
+        return Ok(json_bytes(empty_answer(&req)?));
+    }
     let tz = req.location.zone.tz();
     let lo = medspa_core::time::start_of_day(req.from, tz).unwrap_or(i64::MIN);
     let hi = medspa_core::time::start_of_day(medspa_core::time::add_days(req.to, 1), tz)
@@ -199,7 +211,6 @@ pub async fn availability(
     let holds = app.holds.get(&app.store, req.location.id, lo, hi).await?;
     // A snapshot reload during `get` bumps the generation: then compute without caching.
     let cacheable = app.holds.generation() == generation;
-    let policy: Policy = app.config.policy;
     let as_of = (minute + 1) * 60_000;
     let staff = req.staff.map(|s| s.to_string()).unwrap_or_default();
     let mut body = Vec::with_capacity(16 * 1024);
@@ -209,8 +220,7 @@ pub async fn availability(
     serde_json::to_writer(&mut body, req.location.zone.name()).map_err(ApiError::internal)?;
     body.extend_from_slice(b",\"slots\":[");
     let mut first = true;
-    let mut date = req.from;
-    while date <= req.to {
+    for date in medspa_core::time::dates(req.from, req.to) {
         let skip = req
             .presentable_on
             .is_some_and(|day| downtime_overlaps(date, req.service.downtime_days, day));
@@ -241,7 +251,6 @@ pub async fn availability(
                 first = false;
             }
         }
-        date = medspa_core::time::add_days(date, 1);
     }
     body.extend_from_slice(b"]}");
     let body = Bytes::from(body);
@@ -250,6 +259,18 @@ pub async fn availability(
             .keep_response(key, generation, minute, body.clone());
     }
     Ok(json_bytes(body))
+}
+
+/// The answer for a window with no bookable date (wholly in the past or past the horizon).
+fn empty_answer(req: &Request<'_>) -> Result<Bytes, ApiError> {
+    let view = AvailabilityView {
+        service: req.service.slug.as_str().to_owned(),
+        timezone: req.location.zone.name().to_owned(),
+        slots: Vec::new(),
+    };
+    serde_json::to_vec(&view)
+        .map(Bytes::from)
+        .map_err(ApiError::internal)
 }
 
 fn json_bytes(body: Bytes) -> Response {

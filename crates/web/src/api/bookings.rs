@@ -1,12 +1,12 @@
 //! Bookings: create (`POST /api/v1/bookings`, honouring `Idempotency-Key`), and manage by
 //! reference + token: read, cancel, reschedule, calendar file.
 
-use crate::api::ApiJson;
+use crate::api::{ApiJson, ApiQuery};
 use crate::booking::{self, BookingInput, Created, Failure};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::views::{BookingView, SlotView, booking_view};
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,15 +17,22 @@ use medspa_core::protocol::{Answers, Refusal};
 use medspa_store::{Appointment, BookError, IdempotencyKey, StoreError};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::ToSchema;
 
 pub fn router() -> Router<AppState> {
+    // Every answer here names a booking and most carry its manage URL with the token: never
+    // kept by a browser or a shared cache.
     Router::new()
         .route("/api/v1/bookings", post(create))
         .route("/api/v1/bookings/{reference}", get(show))
         .route("/api/v1/bookings/{reference}/cancel", post(cancel))
         .route("/api/v1/bookings/{reference}/reschedule", post(reschedule))
         .route("/api/v1/bookings/{reference}/calendar.ics", get(calendar))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -274,9 +281,7 @@ impl FromRequestParts<AppState> for Managed {
         let Path(reference) = Path::<String>::from_request_parts(parts, app)
             .await
             .map_err(|_| ApiError::not_found("The booking"))?;
-        let q = Query::<TokenQuery>::from_request_parts(parts, app)
-            .await
-            .map_or(TokenQuery { token: None }, |Query(q)| q);
+        let ApiQuery(q) = ApiQuery::<TokenQuery>::from_request_parts(parts, app).await?;
         let token = token(&parts.headers, &q);
         let appointment = authorized(app, &reference, token.as_deref()).await?;
         Ok(Self {
@@ -305,7 +310,8 @@ fn view(app: &AppState, clinic: &Clinic, a: &Appointment, token: &str) -> Bookin
 /// A booking, for its holder.
 #[utoipa::path(get, path = "/api/v1/bookings/{reference}", tag = "manage",
     params(("reference" = String, Path), ("token" = Option<String>, Query, description = "Manage token (or `Authorization: Bearer`)")),
-    responses((status = 200, body = BookingView), (status = 404, description = "Wrong reference or token", content_type = "application/problem+json")))]
+    responses((status = 200, body = BookingView), (status = 404, description = "Wrong reference or token", content_type = "application/problem+json"),
+        (status = 400, description = "`bad_query`: a parameter given twice or a malformed query string", content_type = "application/problem+json")))]
 pub async fn show(
     State(app): State<AppState>,
     Managed {
@@ -343,6 +349,7 @@ fn change_problem(app: &AppState, e: BookError) -> ApiError {
 #[utoipa::path(post, path = "/api/v1/bookings/{reference}/cancel", tag = "manage",
     params(("reference" = String, Path), ("token" = Option<String>, Query)),
     responses((status = 200, body = BookingView), (status = 404, description = "Wrong reference or token", content_type = "application/problem+json"),
+        (status = 400, description = "`bad_query`: a parameter given twice or a malformed query string", content_type = "application/problem+json"),
         (status = 422, description = "`too_late`: inside the cancellation cut-off", content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`, with `Retry-After`", content_type = "application/problem+json")))]
 pub async fn cancel(
@@ -450,7 +457,8 @@ pub async fn calendar_text(
 #[utoipa::path(get, path = "/api/v1/bookings/{reference}/calendar.ics", tag = "manage",
     params(("reference" = String, Path), ("token" = Option<String>, Query)),
     responses((status = 200, description = "A VCALENDAR with one VEVENT", content_type = "text/calendar"),
-        (status = 404, description = "Wrong reference or token", content_type = "application/problem+json")))]
+        (status = 404, description = "Wrong reference or token", content_type = "application/problem+json"),
+        (status = 400, description = "`bad_query`: a parameter given twice or a malformed query string", content_type = "application/problem+json")))]
 pub async fn calendar(
     State(app): State<AppState>,
     Managed {

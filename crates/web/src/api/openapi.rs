@@ -84,3 +84,92 @@ async fn docs() -> Html<String> {
     body.push_str("</main></body></html>");
     Html(body)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ApiDoc;
+    use std::collections::BTreeSet;
+    use utoipa::OpenApi;
+
+    /// Every `(METHOD, path)` routed under `/api/v1` anywhere in this crate's source, read from
+    /// the `.route("/api/v1/...", get(..).post(..))` calls.
+    fn routed() -> BTreeSet<(String, String)> {
+        let mut out = BTreeSet::new();
+        let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let src = std::fs::read_to_string(&path).unwrap();
+                // Production code only: routes in unit tests are not the API. Whitespace is
+                // dropped so a call rustfmt spread over lines reads the same.
+                let src = &src[..src.find("#[cfg(test)]").unwrap_or(src.len())];
+                let src: String = src.chars().filter(|c| !c.is_whitespace()).collect();
+                for (i, _) in src.match_indices(".route(\"/api/v1") {
+                    let rest = &src[i + ".route(\"".len()..];
+                    let end = rest.find('"').unwrap();
+                    let route = &rest[..end];
+                    // The rest of this `.route(...)` call: up to its balancing parenthesis.
+                    let mut depth = 1;
+                    let close = rest[end..]
+                        .char_indices()
+                        .find(|(_, c)| {
+                            match c {
+                                '(' => depth += 1,
+                                ')' => depth -= 1,
+                                _ => {}
+                            }
+                            depth == 0
+                        })
+                        .map_or(rest.len(), |(j, _)| end + j);
+                    let call = &rest[end..close];
+                    for method in ["get", "post", "put", "patch", "delete"] {
+                        if call.contains(&format!("{method}(")) {
+                            out.insert((method.to_uppercase(), route.to_owned()));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn documented() -> BTreeSet<(String, String)> {
+        let doc = ApiDoc::openapi();
+        let mut out = BTreeSet::new();
+        for (path, item) in &doc.paths.paths {
+            for (method, op) in [
+                ("GET", item.get.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+                ("PATCH", item.patch.is_some()),
+                ("DELETE", item.delete.is_some()),
+            ] {
+                if op {
+                    out.insert((method.to_owned(), path.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_api_route_is_in_the_document_and_nothing_else() {
+        let routed = routed();
+        assert!(routed.len() >= 12, "the scan finds the routes: {routed:?}");
+        let documented = documented();
+        let missing: Vec<_> = routed.difference(&documented).collect();
+        assert!(
+            missing.is_empty(),
+            "routes missing from /api/openapi.json: {missing:?}"
+        );
+        let extra: Vec<_> = documented.difference(&routed).collect();
+        assert!(extra.is_empty(), "documented but not routed: {extra:?}");
+    }
+}

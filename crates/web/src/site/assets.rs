@@ -12,6 +12,8 @@ use std::sync::LazyLock;
 
 const CSS: &str = include_str!("../../static/site.css");
 const JS: &str = include_str!("../../static/site.js");
+/// The clinic's mark (the header's brand shape) as the browser tab icon.
+const FAVICON: &str = include_str!("../../static/favicon.svg");
 
 struct Asset {
     url: String,
@@ -45,7 +47,36 @@ pub fn js_url() -> &'static str {
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/static/{file}", get(serve))
+    Router::new()
+        .route("/static/{file}", get(serve))
+        .route("/favicon.svg", get(favicon))
+        // Browsers ask for /favicon.ico on their own; every current one accepts the SVG.
+        .route(
+            "/favicon.ico",
+            get(|| async {
+                (
+                    StatusCode::PERMANENT_REDIRECT,
+                    [(header::LOCATION, HeaderValue::from_static("/favicon.svg"))],
+                )
+            }),
+        )
+}
+
+async fn favicon() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("image/svg+xml"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        FAVICON,
+    )
+        .into_response()
 }
 
 async fn serve(Path(file): Path<String>) -> Response {

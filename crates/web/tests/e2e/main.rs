@@ -8,6 +8,8 @@ mod api_concurrency;
 mod api_dst;
 mod api_mail;
 mod common;
+mod connections;
+mod holes;
 mod quiz;
 mod site_basics;
 mod site_blog;

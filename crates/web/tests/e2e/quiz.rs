@@ -294,7 +294,8 @@ fn location(res: &reqwest::Response) -> String {
 async fn html_flow_works_step_by_step_without_javascript(app: TestApp) {
     let start = page(&app, "/quiz").await;
     assert!(start.contains("Step 1 of 5"));
-    assert!(start.contains("Please read first: this is not a diagnosis"));
+    assert!(start.contains("This is not a diagnosis"));
+    assert!(start.contains("<summary>Read the full notice</summary>"));
     assert!(start.contains("It does not diagnose, treat or rule out any condition"));
     assert!(start.contains("<legend>What colour are your eyes?</legend>"));
     assert!(start.contains("<input type=\"radio\" id=\"fitz_1\" name=\"fitz_1\" value=\"0\">"));

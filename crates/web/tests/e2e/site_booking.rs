@@ -13,9 +13,14 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
 
+mod dates;
 mod html;
 mod manage;
 
+use dates::{
+    a_provider_chosen_first_or_late_never_dead_ends,
+    a_time_inside_the_cut_off_says_so_before_confirming, later_dates_reach_the_horizon_and_back,
+};
 use html::{Form, attr, form, tags};
 use manage::{
     late_changes_point_to_the_phone, manage_page_cancels_with_confirmation,
@@ -630,4 +635,7 @@ app_test!(
     late_changes_point_to_the_phone,
     next_session_of_a_series_goes_through_the_flow,
     quiz_context_is_kept_and_prefills_on_request,
+    later_dates_reach_the_horizon_and_back,
+    a_provider_chosen_first_or_late_never_dead_ends,
+    a_time_inside_the_cut_off_says_so_before_confirming,
 );

@@ -3,6 +3,7 @@
 //! (`props.rs` for the engine, `index.rs` for the hold index).
 
 mod dst;
+mod edges;
 mod halo;
 mod index;
 mod props;

@@ -547,7 +547,7 @@ async fn moving(
     };
     let date = parse_date(f.get("date"));
     match step {
-        "date" => pick::date_page(&cx, parse_date(f.get("from")), None, StatusCode::OK).await,
+        "date" => pick::date_page(&cx, parse_date(f.get("dates")), None, StatusCode::OK).await,
         "time" => super::steps::time_for(&cx, date).await,
         "review" => review(&cx, a, date).await,
         "save" => save(&cx, a, date).await,

@@ -158,7 +158,79 @@ struct DatePage {
     action_date: String,
     earlier: Option<String>,
     later: Option<String>,
+    /// When nothing is free on the shown dates: the next day that has a free time.
+    next_free: Option<DayLink>,
+    /// "Who would you like to see?", to choose a provider before a date.
+    providers: Vec<ProviderOption>,
+    /// Qualified providers left out of the choice: nothing free in the horizon.
+    unavailable: Vec<String>,
+    hidden_filter: Vec<(String, String)>,
     back: Back,
+}
+
+/// A date to jump to, as a button.
+struct DayLink {
+    value: String,
+    label: String,
+}
+
+impl DayLink {
+    fn of(date: Date) -> Self {
+        Self {
+            value: date.to_string(),
+            label: slots::day_label(date),
+        }
+    }
+}
+
+/// The provider choice for the date and time steps: "Any provider" and each qualified
+/// provider who has a free time before the horizon; the others are named apart ("no free
+/// times in the next N weeks") so a client never picks someone and meets an empty page.
+async fn provider_choice(
+    cx: &Ctx<'_, '_>,
+    chosen: Option<StaffId>,
+) -> Result<(Vec<ProviderOption>, Vec<String>), PageError> {
+    let s = cx.subject;
+    let qualified: Vec<_> = s
+        .clinic
+        .qualified_staff(s.service.id, s.location.id)
+        .collect();
+    if qualified.len() < 2 || !s.service.needs_staff() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let last = s.last_date(cx.app);
+    let weeks = (s.earliest.until(last).map_or(0, |span| span.get_days()) + 6) / 7;
+    let mut options = vec![ProviderOption {
+        id: "provider".to_owned(),
+        value: String::new(),
+        label: "Any provider".to_owned(),
+        checked: chosen.is_none(),
+    }];
+    let mut unavailable = Vec::new();
+    for st in qualified {
+        let search = Search {
+            clinic: s.clinic,
+            service: s.service,
+            location: s.location,
+            staff: Some(st.id),
+            exclude: s.exclude,
+        };
+        let free = slots::free_days(cx.app, &search, s.earliest, last, 1).await?;
+        if free.is_empty() && chosen != Some(st.id) {
+            unavailable.push(format!(
+                "{} has no free times in the next {weeks} weeks.",
+                st.name
+            ));
+            continue;
+        }
+        options.push(ProviderOption {
+            id: format!("provider-{}", options.len()),
+            value: st.id.to_string(),
+            label: st.name.clone(),
+            checked: chosen == Some(st.id),
+        });
+    }
+    Ok((options, unavailable))
 }
 
 /// A `YYYY-MM-DD` form value.
@@ -200,6 +272,16 @@ pub async fn date_page(
             open: matches!(state, DayState::Open(_)),
         })
         .collect();
+    let none_free = !days.iter().any(|d| d.open);
+    let next_free = if none_free && to < last {
+        slots::free_days(cx.app, &search, add_days(to, 1), last, 1)
+            .await?
+            .first()
+            .map(|d| DayLink::of(*d))
+    } else {
+        None
+    };
+    let (providers, unavailable) = provider_choice(cx, search.staff).await?;
     let prep = if s.earliest > s.today {
         s.waits.iter().map(|w| w.text.clone()).collect()
     } else {
@@ -215,7 +297,11 @@ pub async fn date_page(
         window_note: s.window_note.clone(),
         prep,
         earliest: slots::day_label_long(s.earliest),
-        none_free: !days.iter().any(|d| d.open),
+        none_free,
+        next_free,
+        providers,
+        unavailable,
+        hidden_filter: cx.hidden(&["start", "staff", "attempt", "provider"]),
         days,
         range: format!(
             "{} to {}",
@@ -285,6 +371,10 @@ struct TimePage {
     alternatives: Vec<TimeOption>,
     groups: Vec<TimeGroup>,
     providers: Vec<ProviderOption>,
+    unavailable: Vec<String>,
+    /// With a provider chosen and nothing free that day: their next free days.
+    next_days: Vec<DayLink>,
+    provider_name: Option<String>,
     action_next: String,
     action_time: String,
     action_date: String,
@@ -361,23 +451,22 @@ pub async fn time_page(
         }
     }
     groups.retain(|g| !g.options.is_empty());
-    let providers = if qualified.len() > 1 && s.service.needs_staff() {
-        std::iter::once(ProviderOption {
-            id: "provider".to_owned(),
-            value: String::new(),
-            label: "Any provider".to_owned(),
-            checked: provider.is_none(),
-        })
-        .chain(qualified.iter().enumerate().map(|(i, st)| ProviderOption {
-            id: format!("provider-{}", i + 1),
-            value: st.id.to_string(),
-            label: st.name.clone(),
-            checked: provider == Some(st.id),
-        }))
-        .collect()
+    let (providers, unavailable) = provider_choice(cx, provider).await?;
+    // The chosen provider has nothing this day: their next free days, so changing the
+    // provider never ends on an empty page.
+    let next_days: Vec<DayLink> = if groups.is_empty() && alternatives.is_empty() {
+        let last = s.last_date(cx.app);
+        slots::free_days(cx.app, &search, add_days(date, 1), last, 3)
+            .await?
+            .into_iter()
+            .map(DayLink::of)
+            .collect()
     } else {
         Vec::new()
     };
+    let provider_name = provider
+        .and_then(|id| s.clinic.staff_member(id))
+        .map(|st| st.name.clone());
     let day = slots::day_label(date);
     let page = TimePage {
         progress: cx.progress("Time"),
@@ -395,6 +484,9 @@ pub async fn time_page(
         alternatives,
         groups,
         providers,
+        unavailable,
+        next_days,
+        provider_name,
         action_next: cx.flow.url(if cx.flow.reschedule.is_some() {
             "review"
         } else {

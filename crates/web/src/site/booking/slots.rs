@@ -61,6 +61,32 @@ pub async fn free(
     })
 }
 
+/// The first `n` dates in `from..=to` with a free time (for "next free day" jumps).
+pub async fn free_days(
+    app: &AppState,
+    s: &Search<'_>,
+    from: Date,
+    to: Date,
+    n: usize,
+) -> Result<Vec<Date>, StoreError> {
+    if from > to {
+        return Ok(Vec::new());
+    }
+    let tz = s.location.zone.tz();
+    let found = free(app, s, from, to).await?;
+    let mut days: Vec<Date> = Vec::new();
+    for slot in &found.slots {
+        let d = medspa_core::time::local_date(slot.start, tz);
+        if days.last() != Some(&d) {
+            days.push(d);
+            if days.len() == n {
+                break;
+            }
+        }
+    }
+    Ok(days)
+}
+
 /// The last date the booking horizon allows at a location.
 pub fn last_date(app: &AppState, today: Date) -> Date {
     add_days(today, i64::from(app.config.policy.horizon_days))
@@ -81,8 +107,7 @@ pub enum DayState {
 pub fn days(slots: &[Slot], location: &Location, from: Date, to: Date) -> Vec<(Date, DayState)> {
     let tz = location.zone.tz();
     let mut out = Vec::new();
-    let mut date = from;
-    while date <= to {
+    for date in medspa_core::time::dates(from, to) {
         let mut starts: Vec<i64> = slots
             .iter()
             .filter(|s| medspa_core::time::local_date(s.start, tz) == date)
@@ -97,7 +122,6 @@ pub fn days(slots: &[Slot], location: &Location, from: Date, to: Date) -> Vec<(D
             (n, _) => DayState::Open(n),
         };
         out.push((date, state));
-        date = add_days(date, 1);
     }
     out
 }

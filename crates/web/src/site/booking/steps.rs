@@ -191,7 +191,7 @@ async fn run(
             }
         }
         "date" => {
-            let from = parse_date(f.get("from"));
+            let from = parse_date(f.get("dates"));
             with_gate(app, &clinic, flow, &draft, csrf, async |cx| {
                 pick::date_page(cx, from, None, StatusCode::OK).await
             })
@@ -492,6 +492,8 @@ struct DetailsPage {
     action: String,
     back: String,
     consent_label: String,
+    /// The chosen time is already inside the change cut-off: said before confirming.
+    late_notice: Option<String>,
 }
 
 fn nonce() -> String {
@@ -526,7 +528,18 @@ async fn details_for(
     {
         notes = format!("I'd like to talk about: {}", about.name);
     }
+    let cutoff_hours = cx.app.config.cancel_cutoff_hours;
+    let inside_cutoff =
+        start_ms - cx.app.clock.now().as_millisecond() < i64::from(cutoff_hours) * 3_600_000;
+    let late_notice = inside_cutoff.then(|| {
+        format!(
+            "This time is less than {cutoff_hours} hours away, so once you confirm it can't be \
+             changed or cancelled online. If your plans change, please call us on {}.",
+            s.clinic.info.phone
+        )
+    });
     let page = DetailsPage {
+        late_notice,
         progress: cx.progress("Your details"),
         csrf: cx.csrf.to_owned(),
         hidden: cx.hidden(&["name", "email", "phone", "notes", "consent", "attempt"]),
@@ -545,16 +558,21 @@ async fn details_for(
         action: cx.flow.url("confirm"),
         back: cx.flow.url("time"),
         consent_label: format!(
-            "I agree that {} keeps my details{} with this booking to plan my care, and that \
-             changes and cancellations are possible online until {} hours before the \
-             appointment.",
+            "I agree that {} keeps my details{} with this booking to plan my care{}.",
             s.clinic.info.name,
             if s.service.protocol.screening.is_empty() {
                 ""
             } else {
                 " and my answers to the safety questions"
             },
-            cx.app.config.cancel_cutoff_hours
+            if inside_cutoff {
+                ", and that this booking can only be changed by calling the clinic".to_owned()
+            } else {
+                format!(
+                    ", and that changes and cancellations are possible online until \
+                     {cutoff_hours} hours before the appointment"
+                )
+            }
         ),
         errors,
     };

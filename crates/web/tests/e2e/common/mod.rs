@@ -6,6 +6,7 @@ use medspa_notify::{MailConfig, Worker};
 use medspa_store::clock::FixedClock;
 use medspa_testkit::smtp::SmtpSink;
 use medspa_testkit::{Kind, TestDb, test_secret};
+use medspa_web::server::Limits;
 use medspa_web::{AppConfig, AppState};
 use std::sync::Arc;
 
@@ -38,6 +39,15 @@ pub async fn spawn_app(kind: Kind) -> Option<TestApp> {
 
 /// Starts the app with adjusted settings.
 pub async fn spawn_with(kind: Kind, tweak: impl FnOnce(&mut AppConfig)) -> Option<TestApp> {
+    spawn_limited(kind, tweak, Limits::default()).await
+}
+
+/// Starts the app with adjusted settings and server limits.
+pub async fn spawn_limited(
+    kind: Kind,
+    tweak: impl FnOnce(&mut AppConfig),
+    limits: Limits,
+) -> Option<TestApp> {
     let db = TestDb::new(kind).await?;
     let now: Timestamp = NOW.parse().unwrap();
     let today = now
@@ -83,7 +93,12 @@ pub async fn spawn_with(kind: Kind, tweak: impl FnOnce(&mut AppConfig)) -> Optio
     let state = AppState::new(store, clinic, config, clock.clone())
         .with_mail_nudge(Arc::new(move || handle.nudge()));
     let router = medspa_web::router(state.clone());
-    tokio::spawn(medspa_web::serve(listener, router, std::future::pending()));
+    tokio::spawn(medspa_web::server::serve_with(
+        listener,
+        router,
+        limits,
+        std::future::pending(),
+    ));
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
@@ -97,6 +112,41 @@ pub async fn spawn_with(kind: Kind, tweak: impl FnOnce(&mut AppConfig)) -> Optio
         state,
         mail,
     })
+}
+
+/// Another app instance on the same database, as a second server would run it.
+pub struct Peer {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+impl TestApp {
+    /// Starts a second instance on this app's database and clock, with `secret` as its key.
+    pub async fn peer(&self, secret: medspa_store::SecretKey) -> Peer {
+        let store = medspa_store::Store::connect(&medspa_store::ConnectOptions {
+            url: medspa_store::DatabaseUrl::parse(&self.db.url).unwrap(),
+            secret: secret.clone(),
+            max_connections: 4,
+            connect_timeout: std::time::Duration::from_secs(10),
+        })
+        .await
+        .unwrap();
+        let clinic = store.load_clinic().await.unwrap().unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let config = AppConfig::with_defaults(&base, secret);
+        let state = AppState::new(store, clinic, config, self.clock.clone());
+        tokio::spawn(medspa_web::serve(
+            listener,
+            medspa_web::router(state),
+            std::future::pending(),
+        ));
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Peer { base, http }
+    }
 }
 
 /// Declares `$name::sqlite` and `$name::postgres` tests running `$name(app: TestApp)`.
