@@ -170,6 +170,28 @@ pub struct Clinic {
 }
 
 impl Clinic {
+    /// The clinic before first-run setup: no name, no locations, nothing to book.
+    pub fn unconfigured() -> Self {
+        Self {
+            info: ClinicInfo {
+                name: String::new(),
+                tagline: String::new(),
+                phone: String::new(),
+                email: String::new(),
+            },
+            locations: Vec::new(),
+            staff: Vec::new(),
+            rooms: Vec::new(),
+            devices: Vec::new(),
+            services: Vec::new(),
+        }
+    }
+
+    /// Whether first-run setup has created the clinic (it has a location).
+    pub fn is_configured(&self) -> bool {
+        !self.locations.is_empty()
+    }
+
     /// A service by slug.
     pub fn service(&self, slug: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.slug.as_str() == slug)

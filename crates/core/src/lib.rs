@@ -5,13 +5,16 @@
 //! `now` and minted ids in, so every rule is deterministic and can be tested and benchmarked
 //! in-process.
 
+pub mod access;
 pub mod availability;
 pub mod catalog;
 pub mod clinic;
 pub mod ids;
 pub mod input;
+pub mod password;
 pub mod protocol;
 pub mod quiz;
+pub mod setup;
 pub mod time;
 
 pub use ids::*;

@@ -164,6 +164,13 @@ impl WeeklySchedule {
         s
     }
 
+    /// Whether one range of the local day on which `iv` starts holds the whole of `iv` (an
+    /// appointment inside opening hours).
+    pub fn covers(&self, iv: Interval, tz: &TimeZone) -> bool {
+        let date = local_date(iv.start, tz);
+        self.on(date, tz).iter().any(|r| r.contains(&iv))
+    }
+
     /// The instants covered on `date` in `tz`, sorted.
     pub fn on(&self, date: Date, tz: &TimeZone) -> Vec<Interval> {
         let mut v: Vec<Interval> = self
@@ -247,6 +254,27 @@ mod tests {
         // 01:00-02:30 on fall-back day covers the repeated hour: 2.5 real hours.
         let r = TimeRange::new(time(0, 30, 0, 0), time(1, 30, 0, 0)).unwrap();
         assert_eq!(r.on(date(2026, 11, 1), &tz).unwrap().len(), 2 * 3_600_000);
+    }
+
+    #[test]
+    fn schedules_cover_whole_intervals_only() {
+        let tz = chicago();
+        let week = WeeklySchedule::on_days(
+            &[Weekday::Monday],
+            TimeRange::new(time(9, 0, 0, 0), time(17, 0, 0, 0)).unwrap(),
+        );
+        let monday = TimeRange::new(time(9, 0, 0, 0), time(10, 0, 0, 0))
+            .unwrap()
+            .on(date(2026, 11, 30), &tz)
+            .unwrap();
+        assert!(week.covers(monday, &tz));
+        let late = TimeRange::new(time(16, 30, 0, 0), time(17, 30, 0, 0))
+            .unwrap()
+            .on(date(2026, 11, 30), &tz)
+            .unwrap();
+        assert!(!week.covers(late, &tz), "runs past closing");
+        let tuesday = Interval::new(monday.start + 86_400_000, monday.end + 86_400_000);
+        assert!(!week.covers(tuesday, &tz), "closed day");
     }
 
     #[test]

@@ -72,6 +72,13 @@ pub enum Command {
     /// Bring in data from elsewhere.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Create the clinic and its first owner without a browser (first run only).
+    Setup {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        args: Box<SetupArgs>,
+    },
     /// Write a consistent copy of the live database to FILE while the clinic keeps running.
     Backup {
         #[command(flatten)]
@@ -115,6 +122,53 @@ pub enum KeyCommand {
         #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         batch_size: u32,
     },
+}
+
+/// What `medspa setup` asks for (the same as the setup page).
+#[derive(Debug, Clone, Default, Args)]
+pub struct SetupArgs {
+    /// The clinic's name, as clients see it
+    #[arg(long, value_name = "N")]
+    pub clinic_name: String,
+    /// IANA time zone of the first location, e.g. America/Chicago
+    #[arg(long, value_name = "TZ")]
+    pub timezone: String,
+    /// The first owner's email (they sign in with it)
+    #[arg(long, value_name = "E")]
+    pub owner_email: String,
+    /// The first owner's full name
+    #[arg(long, value_name = "N")]
+    pub owner_name: String,
+    /// Read the owner's password from standard input instead of generating one
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// The clinic's phone number
+    #[arg(long, value_name = "PHONE")]
+    pub phone: Option<String>,
+    /// The clinic's public email address
+    #[arg(long, value_name = "E")]
+    pub clinic_email: Option<String>,
+    /// Street address of the first location
+    #[arg(long)]
+    pub street: Option<String>,
+    /// City
+    #[arg(long)]
+    pub city: Option<String>,
+    /// State or region
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Postal code
+    #[arg(long)]
+    pub postal_code: Option<String>,
+    /// Country
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Currency (USD, CAD, EUR, GBP, AUD, NZD, CHF, MXN) [default: USD]
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+    /// Opening hours, repeatable: DAY=HH:MM-HH:MM, DAY-DAY=.., DAY=closed [default: mon-fri=09:00-17:00]
+    #[arg(long, value_name = "SPEC")]
+    pub hours: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,11 +7,13 @@
 mod cli;
 mod config;
 mod demo;
+mod first_run;
 mod import;
 mod keys;
 mod out;
 mod restore;
 mod run;
+mod setup_cmd;
 
 use clap::Parser;
 

@@ -67,14 +67,14 @@ pub async fn run(cli: Cli) -> Result<(), Fatal> {
                     .read_to_string(&mut buf)
                     .map_err(|e| Fatal(format!("cannot read the password from stdin: {e}")))?;
                 let pw = buf.trim_end_matches(['\n', '\r']).to_owned();
-                if pw.chars().count() < 12 {
-                    return Err(Fatal("the password must be at least 12 characters".into()));
+                if let Err(e) = medspa_core::password::Password::parse(&pw, "password") {
+                    return Err(Fatal(format!("the password: {}", e.errors[0].message)));
                 }
                 (pw, false)
             } else {
                 (SecretKey::generate()[..20].to_owned(), true)
             };
-            let (_, store) = open(&common, None).await?;
+            let (config, store) = open(&common, None).await?;
             let user = NewUser {
                 email,
                 name,
@@ -96,10 +96,29 @@ pub async fn run(cli: Cli) -> Result<(), Fatal> {
             ));
             if generated {
                 out::line(&format!("password: {password}"));
-                out::line("(shown once; sign in at /admin/login and keep it somewhere safe)");
+                out::line("(shown once; keep it somewhere safe)");
             }
+            out::line(&format!("sign in at {}/admin/login", config.base_url));
             store.close().await;
             Ok(())
+        }
+        Command::Setup { common, args } => {
+            let (password, generated) = if args.password_stdin {
+                let mut buf = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut buf)
+                    .map_err(|e| Fatal(format!("cannot read the password from stdin: {e}")))?;
+                (buf.trim_end_matches(['\n', '\r']).to_owned(), false)
+            } else {
+                (crate::setup_cmd::generated_password(), true)
+            };
+            // Every value is checked before the database is opened: a bad one writes nothing.
+            crate::setup_cmd::check(&args, &password)?;
+            let (config, store) = open(&common, None).await?;
+            let result =
+                crate::setup_cmd::run(&store, &args, password, generated, &config.base_url).await;
+            store.close().await;
+            result
         }
         Command::Import(ImportCommand::Clients { common, file }) => {
             let (_, store) = open(&common, None).await?;
@@ -302,6 +321,7 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
     let _serving = crate::restore::serving_lock(&config)?;
     let store = connect(&config, &secret).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut setup_token_file = None;
     let clinic = match store.load_clinic().await? {
         Some(c) => c,
         None if demo => {
@@ -317,13 +337,15 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
                 .ok_or_else(|| Fatal("demo clinic missing after creation".into()))?
         }
         None => {
-            return Err(Fatal(
-                "the database has no clinic yet; run `medspa demo` to explore the demo clinic"
-                    .into(),
-            ));
+            setup_token_file = Some(crate::first_run::announce(&store, &config).await?);
+            medspa_core::clinic::Clinic::unconfigured()
         }
     };
-    let name = clinic.info.name.clone();
+    let name = if clinic.is_configured() {
+        clinic.info.name.clone()
+    } else {
+        "medspa (not set up yet)".to_owned()
+    };
     let app_config = AppConfig {
         base_url: config.base_url.clone(),
         policy: config.policy,
@@ -385,7 +407,8 @@ async fn serve(common: &Common, bind: Option<&String>, demo: bool) -> Result<(),
     } else {
         state
     };
-    let router = medspa_web::router(state);
+    let admin = medspa_admin::router(&state, medspa_admin::AdminOptions { setup_token_file });
+    let router = medspa_web::router_with(state, admin);
     let addr = listener.local_addr().map_err(|e| Fatal(e.to_string()))?;
     tracing::info!(%addr, backend = store.backend_name(), smtp, startup_ms = started.elapsed().as_millis(), "serving");
     out::line(&format!("{name} is open at http://{addr} (Ctrl+C to stop)"));

@@ -269,17 +269,6 @@ fn demo_serves_then_reuses_its_data_and_stops_gracefully() {
 }
 
 #[test]
-fn serve_without_a_clinic_explains_what_to_do() {
-    let dir = tempfile::tempdir().unwrap();
-    let bind = format!("127.0.0.1:{}", free_port());
-    let out = medspa(dir.path())
-        .args(["serve", "--bind", &bind])
-        .output()
-        .unwrap();
-    fails_with_one_line(&out, "medspa demo");
-}
-
-#[test]
 fn user_add_and_backup() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = medspa(dir.path())
@@ -311,7 +300,12 @@ fn user_add_and_backup() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("added owner@clinic.example as Owner"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("added owner@clinic.example as Owner"));
+    assert!(
+        stdout.contains("sign in at http://127.0.0.1:8080/admin/login"),
+        "{stdout}"
+    );
 
     let out = medspa(dir.path())
         .args([
@@ -364,7 +358,7 @@ fn help_speaks_to_the_owner() {
     let dir = tempfile::tempdir().unwrap();
     let out = medspa(dir.path()).arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
-    for cmd in ["demo", "serve", "migrate", "user", "backup"] {
+    for cmd in ["demo", "serve", "migrate", "user", "backup", "setup"] {
         assert!(help.contains(cmd), "{help}");
     }
 }

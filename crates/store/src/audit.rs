@@ -33,6 +33,53 @@ impl Entry {
     }
 }
 
+/// Who is making a change and from where: a signed-in user (`user:<uuid>`) with the client IP
+/// and request id, or the system (CLI, setup).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<medspa_core::UserId>,
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    /// The system itself (CLI commands, the worker).
+    pub fn system() -> Self {
+        Self::default()
+    }
+
+    /// The same request acting as (or on behalf of) `user`.
+    #[must_use]
+    pub fn as_user(&self, user: medspa_core::UserId) -> Self {
+        Self {
+            user_id: Some(user),
+            ..self.clone()
+        }
+    }
+
+    /// An entry for `action` on `entity`/`entity_id`; `detail` is non-personal JSON, e.g.
+    /// `{"before": {"role": "provider"}, "after": {"role": "owner"}}`.
+    pub fn entry(
+        &self,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        detail: &serde_json::Value,
+    ) -> Entry {
+        Entry {
+            actor: self
+                .user_id
+                .map_or_else(|| "system".to_owned(), |u| format!("user:{u}")),
+            action: action.into(),
+            entity: entity.into(),
+            entity_id: entity_id.into(),
+            detail: detail.to_string(),
+            ip: self.ip.clone(),
+            request_id: self.request_id.clone(),
+        }
+    }
+}
+
 /// Where the request behind a change came from: the client address (after the trusted-proxy
 /// rule) and the request id. The HTTP layer runs each request inside [`RequestContext::scope`];
 /// audit entries written during it take their `ip` and `request_id` from here unless they set
@@ -109,10 +156,11 @@ impl Store {
         entity: Option<(&str, &str)>,
         limit: i64,
     ) -> Result<Vec<AuditRow>, StoreError> {
-        const ALL: &str = "SELECT at_ms, actor, action, entity, entity_id, detail, ip, request_id FROM audit_log \
+        const ALL: &str = "SELECT at_ms, actor, action, entity, entity_id, detail, ip, \
+                           request_id FROM audit_log ORDER BY id DESC LIMIT $1";
+        const ONE: &str = "SELECT at_ms, actor, action, entity, entity_id, detail, ip, \
+                           request_id FROM audit_log WHERE entity = $2 AND entity_id = $3 \
                            ORDER BY id DESC LIMIT $1";
-        const ONE: &str = "SELECT at_ms, actor, action, entity, entity_id, detail, ip, request_id FROM audit_log \
-                           WHERE entity = $2 AND entity_id = $3 ORDER BY id DESC LIMIT $1";
         let rows = crate::read!(self, |pool| match entity {
             None => sqlx::query_as(ALL).bind(limit).fetch_all(pool).await,
             Some((kind, id)) => {

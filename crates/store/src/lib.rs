@@ -8,6 +8,7 @@
 //! failing with `SQLITE_BUSY`) and a pool of readers; PostgreSQL uses one pool.
 
 pub mod audit;
+pub mod auth;
 pub mod blog;
 pub mod clock;
 pub mod contact;
@@ -15,7 +16,12 @@ pub mod error;
 pub mod outbox;
 pub mod pages;
 pub mod quiz;
+pub mod resources;
 pub mod seal;
+pub mod services;
+pub mod settings;
+pub mod setup;
+pub mod staff;
 
 pub mod backup;
 pub mod bookings;
@@ -34,7 +40,7 @@ pub use clinic::ClinicRecord;
 pub use error::StoreError;
 pub use seal::{Sealer, SecretKey};
 pub use seed::{SeedAppointment, SeedClient};
-pub use users::{NewUser, Role, User, hash_password, verify_password};
+pub use users::{LAST_OWNER, NewUser, Role, User, hash_password, verify_password};
 
 use error::RedactedUrl;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

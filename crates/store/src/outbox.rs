@@ -184,6 +184,11 @@ pub struct MailPayload {
     /// For a notice: what the clinic wrote.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<NoticeText>,
+    /// For a notice carrying a secret link (an invitation, a password reset): the link, sealed
+    /// with AAD `outbox.link:<outbox id>` and base64-encoded. It replaces `{link}` in the
+    /// notice's body at send time, so the database never holds a usable link in clear.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_link: Option<String>,
 }
 
 /// A care step's generic protocol text (the same for every client of the service).
@@ -277,6 +282,30 @@ impl OutboxMessage {
             created_at_ms: now.as_millisecond(),
         }
     }
+}
+
+impl OutboxMessage {
+    /// A notice whose body holds `{link}`, replaced by `link` when it is sent; the link is
+    /// stored sealed (see [`MailPayload::sealed_link`]).
+    pub fn notice_with_link(
+        sealer: &crate::Sealer,
+        recipient: &str,
+        text: (&str, &str),
+        link: &str,
+        dedupe_key: &str,
+        now: Timestamp,
+    ) -> Self {
+        use base64::Engine as _;
+        let mut m = Self::notice(recipient, text.0, text.1, dedupe_key, now);
+        let ciphertext = sealer.seal(link_aad(m.id).as_bytes(), link.as_bytes());
+        m.payload.sealed_link = Some(base64::engine::general_purpose::STANDARD.encode(ciphertext));
+        m
+    }
+}
+
+/// The associated data binding a sealed link to its message.
+pub(crate) fn link_aad(id: Uuid) -> String {
+    format!("outbox.link:{id}")
 }
 
 /// SQL behind [`insert_outbox!`]: a duplicate `dedupe_key` keeps the first row.

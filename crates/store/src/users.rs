@@ -7,54 +7,9 @@ use argon2::password_hash::{
 };
 use medspa_core::UserId;
 use medspa_core::input::{Email, PersonName};
-use std::fmt;
 use uuid::Uuid;
 
-/// What a user may do. Owners manage users and settings; providers and front desk run the day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Owner,
-    Provider,
-    FrontDesk,
-}
-
-impl Role {
-    /// The stored and CLI spelling.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Owner => "owner",
-            Self::Provider => "provider",
-            Self::FrontDesk => "front_desk",
-        }
-    }
-    /// A human label.
-    pub const fn label(self) -> &'static str {
-        match self {
-            Self::Owner => "Owner",
-            Self::Provider => "Provider",
-            Self::FrontDesk => "Front desk",
-        }
-    }
-}
-
-impl std::str::FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "owner" => Ok(Self::Owner),
-            "provider" => Ok(Self::Provider),
-            "front_desk" => Ok(Self::FrontDesk),
-            _ => Err("must be one of owner, provider, front_desk".into()),
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use medspa_core::access::Role;
 
 /// A new account.
 #[derive(Debug)]
@@ -74,16 +29,24 @@ pub struct User {
     pub name: String,
     pub role: Role,
     pub active: bool,
+    /// Argon2 PHC string; empty while an invitation is pending (nobody can sign in).
     pub password_hash: String,
 }
 
+impl User {
+    /// Invited and not yet signed up (no password chosen).
+    pub fn invited(&self) -> bool {
+        self.password_hash.is_empty()
+    }
+}
+
 #[derive(sqlx::FromRow)]
-struct UserRow {
+pub(crate) struct UserRow {
     id: Uuid,
     email: String,
     name: String,
     role: String,
-    active: bool,
+    pub(crate) active: bool,
     password_hash: String,
 }
 
@@ -122,7 +85,7 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
-const USER_COLUMNS: &str = "id, email, name, role, active, password_hash";
+pub(crate) const USER_COLUMNS: &str = "id, email, name, role, active, password_hash";
 
 impl Store {
     /// Creates a user; `Conflict("users_email_norm_key")` when the email is taken.
@@ -164,11 +127,183 @@ impl Store {
         row.map(User::try_from).transpose()
     }
 
+    /// A user by id.
+    pub async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let row: Option<UserRow> = read!(self, |pool| {
+            sqlx::query_as(&sql)
+                .bind(id.get())
+                .fetch_optional(pool)
+                .await
+        })?;
+        row.map(User::try_from).transpose()
+    }
+
     /// Every user, by name.
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY name");
         let rows: Vec<UserRow> = read!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await)?;
         rows.into_iter().map(User::try_from).collect()
+    }
+}
+
+/// Why a change to a user was refused.
+pub const LAST_OWNER: &str = "last_owner";
+
+impl Store {
+    /// Invites a user: an account without a password, and an email with a link (3 days,
+    /// once) to choose one. `Conflict("users_email_norm_key")` when the email has an account.
+    pub async fn invite_user(
+        &self,
+        email: &Email,
+        name: &PersonName,
+        role: Role,
+        mail: &crate::auth::LinkMail<'_>,
+        actor: &crate::audit::Actor,
+        now_ms: i64,
+    ) -> Result<UserId, StoreError> {
+        let id = UserId::new(Uuid::now_v7());
+        let user = User {
+            id,
+            email: email.as_str().to_owned(),
+            name: name.as_str().to_owned(),
+            role,
+            active: true,
+            password_hash: String::new(),
+        };
+        let link = self.link_token(&user, crate::auth::TokenPurpose::Invite, mail, now_ms)?;
+        crate::tx!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO users (id, email, email_norm, name, role, password_hash, created_at_ms, updated_at_ms) \
+                 VALUES ($1, $2, $3, $4, $5, '', $6, $6)",
+            )
+            .bind(id.get())
+            .bind(&user.email)
+            .bind(crate::auth::email_norm(&user.email))
+            .bind(&user.name)
+            .bind(role.as_str())
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+            crate::auth::insert_link!(tx, &link)?;
+            let e = actor.entry(
+                "user.invite",
+                "user",
+                &id.to_string(),
+                &serde_json::json!({"after": {"role": role.as_str(), "active": true}}),
+            );
+            crate::audit::insert_audit!(&mut *tx, &e, now_ms)?;
+            Ok::<_, StoreError>(id)
+        })
+    }
+
+    /// Changes a user's role. `Rejected(LAST_OWNER)` when that would leave no active owner;
+    /// `NotFound` for an unknown user.
+    pub async fn change_role(
+        &self,
+        id: UserId,
+        role: Role,
+        actor: &crate::audit::Actor,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        crate::tx!(self, |tx| {
+            let row: Option<(String, bool)> =
+                sqlx::query_as("SELECT role, active FROM users WHERE id = $1")
+                    .bind(id.get())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((before, active)) = row else {
+                return Err(StoreError::NotFound);
+            };
+            if before == role.as_str() {
+                return Ok(());
+            }
+            if before == "owner" && active {
+                let (owners,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM users WHERE role = 'owner' AND active = $1",
+                )
+                .bind(true)
+                .fetch_one(&mut *tx)
+                .await?;
+                if owners <= 1 {
+                    return Err(StoreError::Rejected(LAST_OWNER.into()));
+                }
+            }
+            sqlx::query("UPDATE users SET role = $2, updated_at_ms = $3 WHERE id = $1")
+                .bind(id.get())
+                .bind(role.as_str())
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?;
+            let e = actor.entry(
+                "user.change_role",
+                "user",
+                &id.to_string(),
+                &serde_json::json!({"before": {"role": before}, "after": {"role": role.as_str()}}),
+            );
+            crate::audit::insert_audit!(&mut *tx, &e, now_ms)?;
+            Ok::<_, StoreError>(())
+        })
+    }
+
+    /// Deactivates a user and ends every session they have, in one transaction; their pending
+    /// links die too. `Rejected(LAST_OWNER)` for the last active owner.
+    pub async fn deactivate_user(
+        &self,
+        id: UserId,
+        actor: &crate::audit::Actor,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        crate::tx!(self, |tx| {
+            let row: Option<(String, bool)> =
+                sqlx::query_as("SELECT role, active FROM users WHERE id = $1")
+                    .bind(id.get())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((role, active)) = row else {
+                return Err(StoreError::NotFound);
+            };
+            if !active {
+                return Ok(());
+            }
+            if role == "owner" {
+                let (owners,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM users WHERE role = 'owner' AND active = $1",
+                )
+                .bind(true)
+                .fetch_one(&mut *tx)
+                .await?;
+                if owners <= 1 {
+                    return Err(StoreError::Rejected(LAST_OWNER.into()));
+                }
+            }
+            sqlx::query("UPDATE users SET active = $2, updated_at_ms = $3 WHERE id = $1")
+                .bind(id.get())
+                .bind(false)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?;
+            let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id.get())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            sqlx::query(
+                "UPDATE user_tokens SET used_at_ms = $2 WHERE user_id = $1 AND used_at_ms IS NULL",
+            )
+            .bind(id.get())
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+            let e = actor.entry(
+                "user.deactivate",
+                "user",
+                &id.to_string(),
+                &serde_json::json!({"before": {"active": true}, "after": {"active": false}, "sessions_ended": ended}),
+            );
+            crate::audit::insert_audit!(&mut *tx, &e, now_ms)?;
+            Ok::<_, StoreError>(())
+        })
     }
 }
 

@@ -15,7 +15,7 @@ pub mod metrics;
 mod middleware;
 pub mod rate_limit;
 pub mod server;
-mod site;
+pub mod site;
 pub mod state;
 pub mod views;
 
@@ -29,11 +29,20 @@ use tokio::net::TcpListener;
 
 /// The whole application router with every middleware layer.
 pub fn router(state: AppState) -> Router {
+    router_with(state, Router::new())
+}
+
+/// The whole application with `extra` routes (the back office, mounted by the binary) merged
+/// in behind the same layers: request ids, security headers, error pages, rate limit, and the
+/// first-run gate ([`site::not_set_up`]).
+pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
     let routes = Router::new()
         .merge(health::router())
         .merge(api::router())
         .merge(site::router(&state))
+        .merge(extra)
         .fallback(error::not_found);
+    let routes = site::not_set_up::gate(routes, &state);
     let routes = rate_limit::apply(routes, &state);
     let routes = if state.metrics().is_some() {
         routes

@@ -207,7 +207,14 @@ pub fn is_limited(method: &Method, path: &str) -> bool {
         *method,
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
-    let signed_in_admin = path.starts_with("/admin/") && path != "/admin/login";
+    // The back office's anonymous forms (sign-in, first-run setup, password reset and
+    // invitation links) are public POSTs; everything else under /admin needs a session.
+    let anonymous_admin = path == "/admin/login"
+        || path == "/admin/setup"
+        || path == "/admin/forgot"
+        || path.starts_with("/admin/reset/")
+        || path.starts_with("/admin/invite/");
+    let signed_in_admin = path.starts_with("/admin/") && !anonymous_admin;
     unsafe_method && !signed_in_admin
 }
 
@@ -383,6 +390,15 @@ mod tests {
         assert!(is_limited(&Method::POST, "/api/v1/bookings"));
         assert!(is_limited(&Method::POST, "/admin/login"));
         assert!(!is_limited(&Method::POST, "/admin/users"));
+        for anonymous in [
+            "/admin/setup",
+            "/admin/forgot",
+            "/admin/reset/x",
+            "/admin/invite/x",
+        ] {
+            assert!(is_limited(&Method::POST, anonymous), "{anonymous}");
+        }
+        assert!(!is_limited(&Method::POST, "/admin/users/invite"));
         assert!(!is_limited(&Method::GET, "/contact"));
     }
 }

@@ -33,6 +33,7 @@ fn ctx(kind: MailKind) -> MailContext {
                 subject: "Holiday hours".into(),
                 body: "We are closed on Dec 24.\n\nSee you soon!".into(),
             }),
+            sealed_link: None,
         },
         clinic: ClinicMail {
             name: "Lumen Skin".into(),

@@ -154,11 +154,26 @@ impl Store {
                 (Some(appointment), u32::try_from(n).unwrap_or(u32::MAX))
             }
         };
+        let mut payload = message.payload.clone();
+        if let Some(sealed) = payload.sealed_link.take() {
+            use base64::Engine as _;
+            let raw = base64::engine::general_purpose::STANDARD
+                .decode(sealed)
+                .map_err(|_| StoreError::Corrupt("outbox.payload.sealed_link".into()))?;
+            let link = self
+                .sealer
+                .open(super::link_aad(message.id).as_bytes(), &raw)?;
+            let link = String::from_utf8(link)
+                .map_err(|_| StoreError::Corrupt("outbox.payload.sealed_link".into()))?;
+            if let Some(n) = payload.notice.as_mut() {
+                n.body = n.body.replace("{link}", &link);
+            }
+        }
         Ok(MailContext {
             message_id: message.id,
             kind: message.kind,
             recipient: message.recipient.clone(),
-            payload: message.payload.clone(),
+            payload,
             clinic,
             appointment,
             sequence,

@@ -69,7 +69,7 @@ async fn book(store: &Store, clinic: &medspa_core::clinic::Clinic, i: i64) -> Bo
             &b,
             Some(&idem),
             NOW - 86_400_000,
-            &|_| format!("{{\"n\":{i}}}"),
+            std::sync::Arc::new(move |_| format!("{{\"n\":{i}}}")),
         )
         .await
         .unwrap()

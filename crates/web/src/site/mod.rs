@@ -5,7 +5,7 @@
 //! `pages` in [`router`]. Shared pieces for page modules: [`layout::Layout`] (the frame),
 //! [`format`] (prices, durations, hours), [`markdown`] (safe Markdown, JSON-LD), [`html`].
 
-mod assets;
+pub mod assets;
 mod blog;
 mod booking;
 pub mod cache;
@@ -14,6 +14,7 @@ pub mod format;
 mod home;
 pub mod layout;
 pub mod markdown;
+pub mod not_set_up;
 mod pages;
 pub mod quiz;
 mod seo;
