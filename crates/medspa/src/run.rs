@@ -52,56 +52,7 @@ pub async fn run(cli: Cli) -> Result<(), Fatal> {
             name,
             role,
             password_stdin,
-        }) => {
-            let role: Role = role
-                .parse()
-                .map_err(|why: String| Fatal(format!("--role {why}")))?;
-            let email = Email::parse(&email, "email").map_err(|_| {
-                Fatal("--email must be an email address like owner@clinic.example".into())
-            })?;
-            let name = PersonName::parse(&name, "name")
-                .map_err(|_| Fatal("--name must be 1 to 120 characters".into()))?;
-            let (password, generated) = if password_stdin {
-                let mut buf = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut buf)
-                    .map_err(|e| Fatal(format!("cannot read the password from stdin: {e}")))?;
-                let pw = buf.trim_end_matches(['\n', '\r']).to_owned();
-                if let Err(e) = medspa_core::password::Password::parse(&pw, "password") {
-                    return Err(Fatal(format!("the password: {}", e.errors[0].message)));
-                }
-                (pw, false)
-            } else {
-                (SecretKey::generate()[..20].to_owned(), true)
-            };
-            let (config, store) = open(&common, None).await?;
-            let user = NewUser {
-                email,
-                name,
-                role,
-                password_hash: hash_password(&password),
-            };
-            let now = SystemClock.now().as_millisecond();
-            match store.add_user(&user, now).await {
-                Ok(_) => {}
-                Err(StoreError::Conflict(_)) => {
-                    return Err(Fatal("a user with that email already exists".into()));
-                }
-                Err(e) => return Err(e.into()),
-            }
-            out::line(&format!(
-                "added {} as {}",
-                user.email.as_str(),
-                role.label()
-            ));
-            if generated {
-                out::line(&format!("password: {password}"));
-                out::line("(shown once; keep it somewhere safe)");
-            }
-            out::line(&format!("sign in at {}/admin/login", config.base_url));
-            store.close().await;
-            Ok(())
-        }
+        }) => user_add(&common, &email, &name, &role, password_stdin).await,
         Command::Setup { common, args } => {
             let (password, generated) = if args.password_stdin {
                 let mut buf = String::new();
@@ -193,6 +144,63 @@ pub async fn run(cli: Cli) -> Result<(), Fatal> {
             crate::keys::rotate(&config, new_key_stdin, batch_size).await
         }
     }
+}
+
+/// `medspa user add`: checks every value first, then adds the account.
+async fn user_add(
+    common: &Common,
+    email: &str,
+    name: &str,
+    role: &str,
+    password_stdin: bool,
+) -> Result<(), Fatal> {
+    let role: Role = role
+        .parse()
+        .map_err(|why: String| Fatal(format!("--role {why}")))?;
+    let email = Email::parse(email, "email")
+        .map_err(|_| Fatal("--email must be an email address like owner@clinic.example".into()))?;
+    let name = PersonName::parse(name, "name")
+        .map_err(|_| Fatal("--name must be 1 to 120 characters".into()))?;
+    let (password, generated) = if password_stdin {
+        let mut buf = String::new();
+        std::io::stdin()
+            .read_to_string(&mut buf)
+            .map_err(|e| Fatal(format!("cannot read the password from stdin: {e}")))?;
+        let pw = buf.trim_end_matches(['\n', '\r']).to_owned();
+        if let Err(e) = medspa_core::password::Password::parse(&pw, "password") {
+            return Err(Fatal(format!("the password: {}", e.errors[0].message)));
+        }
+        (pw, false)
+    } else {
+        (SecretKey::generate()[..20].to_owned(), true)
+    };
+    let (config, store) = open(common, None).await?;
+    let user = NewUser {
+        email,
+        name,
+        role,
+        password_hash: hash_password(&password),
+    };
+    let now = SystemClock.now().as_millisecond();
+    match store.add_user(&user, now).await {
+        Ok(_) => {}
+        Err(StoreError::Conflict(_)) => {
+            return Err(Fatal("a user with that email already exists".into()));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    out::line(&format!(
+        "added {} as {}",
+        user.email.as_str(),
+        role.label()
+    ));
+    if generated {
+        out::line(&format!("password: {password}"));
+        out::line("(shown once; keep it somewhere safe)");
+    }
+    out::line(&format!("sign in at {}/admin/login", config.base_url));
+    store.close().await;
+    Ok(())
 }
 
 /// `medspa outbox`: a summary, the newest messages, or a requeue. Recipients are shown: this
